@@ -1,0 +1,96 @@
+# customer_segments: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DBT_PROFILES_DIR := $(CURDIR)
+export PYTHONPATH := $(CURDIR)/src
+
+PERSONS ?= 2000
+SEED ?= 42
+RAW_DATA_DIR ?= data/raw
+DUCKDB_PATH ?= warehouse/segments.duckdb
+export RAW_DATA_DIR DUCKDB_PATH
+
+# The test suite runs on a small deterministic fixture in its own warehouse.
+FIXTURE_DIR := data/fixture
+FIXTURE_DB := warehouse/fixture.duckdb
+FIXTURE_PERSONS := 300
+FIXTURE_SEED := 7
+
+DBT := $(BIN)/dbt
+
+.PHONY: help install run data build validate summary test lint fixture fixture-build \
+        pytest clean bench backfill docs quality-report
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
+
+$(BIN)/dbt: requirements.txt pyproject.toml
+	@echo "==> creating $(VENV) with the pinned dependencies"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	@$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(BIN)/dbt
+
+install: $(BIN)/dbt  ## create .venv with the pinned dependencies
+
+data: install  ## generate the demo raw data unless RAW_DATA_DIR already holds some
+	@if [ -n "$$(find $(RAW_DATA_DIR) -type f \( -name '*.csv' -o -name '*.parquet' \) 2>/dev/null | head -1)" ]; then \
+	  echo "==> raw data found in $(RAW_DATA_DIR)"; \
+	else \
+	  echo "==> generating demo data for $(PERSONS) persons into $(RAW_DATA_DIR)"; \
+	  $(BIN)/python -m bank_segments.generate --persons $(PERSONS) --seed $(SEED) --out $(RAW_DATA_DIR) --format parquet; \
+	fi
+
+build: install  ## dbt build on DuckDB (seeds, models, tests)
+	@mkdir -p $(dir $(DUCKDB_PATH))
+	@echo "==> dbt build ($(DUCKDB_PATH))"
+	@$(DBT) build --fail-fast=false $(DBT_ARGS)
+
+validate: install  ## Great Expectations on the public marts
+	@echo "==> validating the marts with Great Expectations"
+	@$(BIN)/python -m bank_segments.validate --database $(DUCKDB_PATH)
+
+summary: install
+	@$(BIN)/python -m bank_segments.summary --database $(DUCKDB_PATH)
+
+run: install data build validate summary  ## install, demo data, build, validate, summary
+
+lint: install  ## ruff and sqlfluff
+	@echo "==> ruff"
+	@$(BIN)/ruff check src tests
+	@$(BIN)/ruff format --check src tests
+	@echo "==> sqlfluff"
+	@$(BIN)/sqlfluff lint models macros tests analyses --disable-progress-bar --processes 2
+
+fixture: install  ## the deterministic test fixture (raw files)
+	@rm -rf $(FIXTURE_DIR)
+	@$(BIN)/python -m bank_segments.generate --persons $(FIXTURE_PERSONS) --seed $(FIXTURE_SEED) \
+	  --out $(FIXTURE_DIR) --format csv --quiet
+
+fixture-build: fixture  ## dbt build on the fixture
+	@rm -f $(FIXTURE_DB) $(FIXTURE_DB).wal
+	@mkdir -p warehouse
+	@echo "==> dbt build on the fixture"
+	@RAW_DATA_DIR=$(FIXTURE_DIR) DUCKDB_PATH=$(FIXTURE_DB) $(DBT) build --fail-fast=false
+	@echo "==> Great Expectations on the fixture marts"
+	@$(BIN)/python -m bank_segments.validate --database $(FIXTURE_DB)
+
+pytest: install
+	@echo "==> pytest"
+	@FIXTURE_DB=$(FIXTURE_DB) FIXTURE_DIR=$(FIXTURE_DIR) $(BIN)/pytest -q -n 2 tests/python
+
+test: install lint fixture-build pytest  ## the whole suite: lint, dbt tests on the fixture, GX, pytest
+
+docs: install  ## build and serve the dbt docs site
+	@$(DBT) docs generate && $(DBT) docs serve --port 8080
+
+clean:  ## remove build outputs (not the venv)
+	rm -rf target logs warehouse exports reports
