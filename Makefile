@@ -35,8 +35,8 @@ $(BIN)/dbt: requirements.txt pyproject.toml
 	@echo "==> creating $(VENV) with the pinned dependencies"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	@$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
-	@$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 | { grep -v "is ignored: it is neither" || true; }
+	@$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e . 2>&1 | { grep -vE "is ignored: it is neither|Warning|^ *$$" || true; }
 	@touch $(BIN)/dbt
 
 install: $(BIN)/dbt  ## create .venv with the pinned dependencies

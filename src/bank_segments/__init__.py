@@ -1,0 +1,1 @@
+"""Tooling around the customer_segments dbt project."""
