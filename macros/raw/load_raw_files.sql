@@ -1,0 +1,328 @@
+{#-
+    Lands the raw files of the contract in schema `raw` (on-run-start hook).
+
+    For every source table flagged `meta.load_from_files` in the sources YAML,
+    reads RAW_DATA_DIR/<source>/<table>/*.csv|*.csv.gz|*.parquet and creates
+    raw.<source>__<table>: the contract columns (from the YAML, in contract
+    order) as VARCHAR, plus _file_name and _file_row_number.
+
+    - A file without a contract column gives NULL in it; a file with a column
+      outside the contract is loaded without it. Both are recorded, per file,
+      in raw.load_columns for the schema-drift test.
+    - CSV is read with an explicit dialect (header, `,`, `"` quote and escape)
+      and the header's own column list, not the sniffer: a single broken line
+      (unterminated quote, wrong field count, invalid UTF-8, a truncated last
+      line) would otherwise fail the sniffing of the whole file. Such lines go
+      to raw.load_rejects and the other lines of the file still load.
+    - No file at all gives an empty table with the contract columns.
+    - The var `load_raw_files: false` skips loading (the bank lands the raw
+      tables itself); the loader's bookkeeping tables are still created empty
+      when missing so that the quarantine model can read them.
+-#}
+{% macro load_raw_files() %}
+    {{ return(adapter.dispatch('load_raw_files', 'customer_segments')()) }}
+{% endmacro %}
+
+
+{#- Other adapters: the raw tables are landed by the bank for now. -#}
+{% macro default__load_raw_files() %}
+    {{ return('') }}
+{% endmacro %}
+
+
+{% macro duckdb__load_raw_files() %}
+    {% if not execute %}
+        {{ return('') }}
+    {% endif %}
+
+    {% do run_query('create schema if not exists raw') %}
+    {% if not var('load_raw_files', true) %}
+        {% do run_query(raw_loader_bookkeeping_ddl(replace=false)) %}
+        {{ log('load_raw_files: var load_raw_files is false, raw tables are used as landed', info=true) }}
+        {{ return('') }}
+    {% endif %}
+
+    {% set raw_dir = raw_data_dir() %}
+    {{ log('load_raw_files: loading raw files from ' ~ raw_dir, info=true) }}
+    {% do run_query(raw_loader_bookkeeping_ddl(replace=true)) %}
+
+    {#- Row numbers follow file order only when insertion order is preserved;
+        the profile turns it off for memory, so it is switched on while loading
+        and restored afterwards. -#}
+    {% set insertion_order = run_query("select current_setting('preserve_insertion_order')").columns[0].values()[0] %}
+    {% do run_query('set preserve_insertion_order = true') %}
+
+    {% for node in graph.sources.values() | sort(attribute='unique_id') %}
+        {% if node.package_name == project_name and node.meta.get('load_from_files') %}
+            {% do load_raw_table(node, raw_dir) %}
+        {% endif %}
+    {% endfor %}
+
+    {% do run_query('set preserve_insertion_order = ' ~ ('true' if insertion_order else 'false')) %}
+    {% do run_query('drop table if exists raw._load_file') %}
+    {{ return('') }}
+{% endmacro %}
+
+
+{#- RAW_DATA_DIR, relative paths taken from the project directory. -#}
+{% macro raw_data_dir() %}
+    {% set raw_dir = env_var('RAW_DATA_DIR', 'data/raw') | trim %}
+    {% set project_dir = flags.PROJECT_DIR if flags.PROJECT_DIR else '' %}
+    {% if raw_dir.startswith('/') or not project_dir %}
+        {{ return(raw_dir.rstrip('/')) }}
+    {% endif %}
+    {{ return((project_dir ~ '/' ~ raw_dir).rstrip('/')) }}
+{% endmacro %}
+
+
+{% macro raw_loader_bookkeeping_ddl(replace) %}
+    {% set create = 'create or replace table' if replace else 'create table if not exists' %}
+    {% set ddl %}
+        {{ create }} raw.load_rejects (
+            source_name varchar,
+            table_name varchar,
+            file_name varchar,
+            line bigint,
+            business_key varchar,
+            error_type varchar,
+            error_message varchar,
+            raw_line varchar
+        );
+        {{ create }} raw.load_columns (
+            source_name varchar,
+            table_name varchar,
+            file_name varchar,
+            column_name varchar,
+            is_in_contract boolean,
+            is_in_file boolean
+        );
+    {% endset %}
+    {{ return(ddl) }}
+{% endmacro %}
+
+
+{#- The contract columns of a source table: its YAML columns minus the two
+    columns the loader adds. -#}
+{% macro raw_contract_columns(node) %}
+    {% set columns = [] %}
+    {% for column_name in node.columns.keys() %}
+        {% if column_name not in ['_file_name', '_file_row_number'] %}
+            {% do columns.append(column_name | lower) %}
+        {% endif %}
+    {% endfor %}
+    {{ return(columns) }}
+{% endmacro %}
+
+
+{% macro load_raw_table(node, raw_dir) %}
+    {% set contract_columns = raw_contract_columns(node) %}
+    {% set target_relation = 'raw.' ~ node.identifier %}
+    {% set table_dir = raw_dir ~ '/' ~ node.source_name ~ '/' ~ node.name %}
+
+    {% set ddl %}
+        create or replace table {{ target_relation }} (
+            {%- for column_name in contract_columns %}
+            "{{ column_name }}" varchar,
+            {%- endfor %}
+            _file_name varchar,
+            _file_row_number bigint
+        )
+    {% endset %}
+    {% do run_query(ddl) %}
+
+    {% set files_sql %}
+        select file from glob('{{ raw_sql_string(table_dir) }}/*.csv')
+        union all
+        select file from glob('{{ raw_sql_string(table_dir) }}/*.csv.gz')
+        union all
+        select file from glob('{{ raw_sql_string(table_dir) }}/*.parquet')
+        order by file
+    {% endset %}
+    {% set files = run_query(files_sql).columns[0].values() %}
+
+    {% for file_path in files %}
+        {% set file_name = file_path[raw_dir | length + 1:] if file_path.startswith(raw_dir ~ '/') else file_path %}
+        {% if file_path.endswith('.parquet') %}
+            {% do load_raw_parquet_file(node, contract_columns, target_relation, file_path, file_name) %}
+        {% else %}
+            {% do load_raw_csv_file(node, contract_columns, target_relation, file_path, file_name) %}
+        {% endif %}
+    {% endfor %}
+
+    {% set counts_sql %}
+        select
+            (select count(*) from {{ target_relation }}) as n_rows,
+            (
+                select count(*) from raw.load_rejects
+                where source_name = '{{ node.source_name }}' and table_name = '{{ node.name }}'
+            ) as n_rejects
+    {% endset %}
+    {% set counts = run_query(counts_sql).rows[0] %}
+    {{ log('load_raw_files: ' ~ target_relation ~ ': ' ~ counts[0] ~ ' rows from ' ~ (files | length)
+        ~ ' files, ' ~ counts[1] ~ ' unreadable lines', info=true) }}
+{% endmacro %}
+
+
+{% macro raw_sql_string(value) %}
+    {{ return(value | replace("'", "''")) }}
+{% endmacro %}
+
+
+{#- Records, per file, every column of the file and of the contract. -#}
+{% macro record_raw_columns(node, contract_columns, file_columns, file_name) %}
+    {% set rows = [] %}
+    {% for column_name in file_columns %}
+        {% do rows.append((column_name, column_name | lower in contract_columns, true)) %}
+    {% endfor %}
+    {% set file_columns_lower = file_columns | map('lower') | list %}
+    {% for column_name in contract_columns %}
+        {% if column_name not in file_columns_lower %}
+            {% do rows.append((column_name, true, false)) %}
+        {% endif %}
+    {% endfor %}
+    {% set insert_sql %}
+        insert into raw.load_columns values
+        {%- for row in rows %}
+            (
+                '{{ node.source_name }}', '{{ node.name }}', '{{ raw_sql_string(file_name) }}',
+                '{{ raw_sql_string(row[0]) }}', {{ row[1] }}, {{ row[2] }}
+            ){{ ',' if not loop.last }}
+        {%- endfor %}
+    {% endset %}
+    {% do run_query(insert_sql) %}
+{% endmacro %}
+
+
+{#- select list mapping the file's columns onto the contract columns. -#}
+{% macro raw_contract_select_list(contract_columns, file_columns) %}
+    {% set by_lower = {} %}
+    {% for column_name in file_columns %}
+        {% if column_name | lower not in by_lower %}
+            {% do by_lower.update({column_name | lower: column_name}) %}
+        {% endif %}
+    {% endfor %}
+    {% set items = [] %}
+    {% for column_name in contract_columns %}
+        {% if column_name in by_lower %}
+            {% do items.append('cast("' ~ by_lower[column_name] ~ '" as varchar) as "' ~ column_name ~ '"') %}
+        {% else %}
+            {% do items.append('cast(null as varchar) as "' ~ column_name ~ '"') %}
+        {% endif %}
+    {% endfor %}
+    {{ return(items | join(',\n')) }}
+{% endmacro %}
+
+
+{% macro load_raw_csv_file(node, contract_columns, target_relation, file_path, file_name) %}
+    {#- The header line, read raw (no quoting) so that a broken line further
+        down cannot stop it. -#}
+    {% set header_sql %}
+        select header_line
+        from read_csv(
+            '{{ raw_sql_string(file_path) }}',
+            header = false, auto_detect = false, columns = {'header_line': 'VARCHAR'},
+            delim = chr(1), quote = '', escape = '', ignore_errors = true
+        )
+        limit 1
+    {% endset %}
+    {% set header_rows = run_query(header_sql).rows %}
+    {% if header_rows | length == 0 or header_rows[0][0] is none %}
+        {{ log('load_raw_files: ' ~ file_name ~ ' is empty', info=true) }}
+        {% do record_raw_columns(node, contract_columns, [], file_name) %}
+        {{ return('') }}
+    {% endif %}
+
+    {% set file_columns = [] %}
+    {% for raw_name in header_rows[0][0].split(',') %}
+        {% set column_name = raw_name | trim | replace('"', '') | trim %}
+        {#- A repeated header name is kept apart and treated as extra. -#}
+        {% if column_name | lower in file_columns | map('lower') | list or column_name == '' %}
+            {% set column_name = (column_name or 'unnamed') ~ '__' ~ loop.index %}
+        {% endif %}
+        {% do file_columns.append(column_name) %}
+    {% endfor %}
+    {% do record_raw_columns(node, contract_columns, file_columns, file_name) %}
+
+    {#- best-effort business key of an unreadable line: the key fields by
+        position in the header (quoted commas may shift them). -#}
+    {% set key_parts = [] %}
+    {% for key_column in node.meta.get('business_key', [contract_columns[0]]) %}
+        {% set position = (file_columns | map('lower') | list).index(key_column) + 1
+            if key_column in (file_columns | map('lower') | list) else 0 %}
+        {% if position > 0 %}
+            {% do key_parts.append("nullif(trim(replace(split_part(csv_line, ',', " ~ position ~ "), '\"', '')), '')") %}
+        {% else %}
+            {% do key_parts.append('cast(null as varchar)') %}
+        {% endif %}
+    {% endfor %}
+
+    {% set load_sql %}
+        drop table if exists _load_reject_errors;
+        drop table if exists _load_reject_scans;
+        create or replace table raw._load_file as
+        select *
+        from read_csv(
+            '{{ raw_sql_string(file_path) }}',
+            header = true,
+            auto_detect = false,
+            columns = {
+                {%- for column_name in file_columns %}
+                '{{ raw_sql_string(column_name) }}': 'VARCHAR'{{ ',' if not loop.last }}
+                {%- endfor %}
+            },
+            delim = ',',
+            quote = '"',
+            escape = '"',
+            store_rejects = true,
+            rejects_table = '_load_reject_errors',
+            rejects_scan = '_load_reject_scans'
+        );
+        insert into {{ target_relation }}
+        select
+            {{ raw_contract_select_list(contract_columns, file_columns) | indent(12) }},
+            '{{ raw_sql_string(file_name) }}' as _file_name,
+            rowid + 1 as _file_row_number
+        from raw._load_file;
+        insert into raw.load_rejects
+        select
+            '{{ node.source_name }}' as source_name,
+            '{{ node.name }}' as table_name,
+            '{{ raw_sql_string(file_name) }}' as file_name,
+            cast(line as bigint) as line,
+            {% if key_parts | length == 1 -%}
+                {{ key_parts[0] }}
+            {%- else -%}
+                {{ key_parts | join(" || '|' || ") }}
+            {%- endif %} as business_key,
+            cast(error_type as varchar) as error_type,
+            error_message,
+            csv_line as raw_line
+        from (
+            select
+                *,
+                row_number() over (partition by line order by column_idx) as error_rank
+            from _load_reject_errors
+        ) as errors
+        where error_rank = 1;
+    {% endset %}
+    {% do run_query(load_sql) %}
+{% endmacro %}
+
+
+{% macro load_raw_parquet_file(node, contract_columns, target_relation, file_path, file_name) %}
+    {% set describe_sql %}
+        select column_name from (describe select * from read_parquet('{{ raw_sql_string(file_path) }}'))
+    {% endset %}
+    {% set file_columns = run_query(describe_sql).columns[0].values() | list %}
+    {% do record_raw_columns(node, contract_columns, file_columns, file_name) %}
+
+    {% set load_sql %}
+        insert into {{ target_relation }}
+        select
+            {{ raw_contract_select_list(contract_columns, file_columns) | indent(12) }},
+            '{{ raw_sql_string(file_name) }}' as _file_name,
+            file_row_number + 1 as _file_row_number
+        from read_parquet('{{ raw_sql_string(file_path) }}', file_row_number = true)
+    {% endset %}
+    {% do run_query(load_sql) %}
+{% endmacro %}
