@@ -1,0 +1,1 @@
+"""Predictive customer lifetime value: BG/NBD + Gamma-Gamma with numpy and scipy."""
