@@ -1,0 +1,43 @@
+with
+
+versions as (
+    select * from {{ ref('base_marketing__campaign_contacts') }}
+),
+
+-- valid versions known on as_of_date (point in time)
+known_versions as (
+    select *
+    from versions
+    where
+        is_valid
+        and cast(_loaded_at as date) <= {{ as_of_date() }}
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by contact_id
+            -- the latest load wins; ties go to the later file and line, then the
+            -- raw text (deterministic)
+            order by _loaded_at desc, _file_name desc, _file_row_number desc, raw_row desc
+        ) as version_rank
+    from known_versions
+),
+
+final as (
+    select
+        contact_id,
+        campaign_id,
+        customer_id,
+        is_control,
+        sent_at,
+        opened_at,
+        clicked_at,
+        converted_at,
+        _loaded_at
+    from ranked
+    where version_rank = 1
+)
+
+select * from final
