@@ -1,0 +1,46 @@
+{#- Product family of a product code that the catalogue does not know (other
+    banks use other codes). Keyword rules on the upper-case code, first match
+    wins; documented in models/intermediate/_intermediate__docs.md. -#}
+{% macro derive_product_family(product_code) -%}
+    case
+        when upper({{ product_code }}) like '%GREEN%' then 'green_investment'
+        when upper({{ product_code }}) like '%SAV%' then 'savings'
+        when upper({{ product_code }}) like '%TERM%' or upper({{ product_code }}) like '%DEPOSIT%' then 'term_deposit'
+        when
+            upper({{ product_code }}) like '%INVEST%'
+            or upper({{ product_code }}) like '%FUND%'
+            or upper({{ product_code }}) like '%ETF%'
+            or upper({{ product_code }}) like '%BROKER%'
+            then 'investment'
+        when upper({{ product_code }}) like '%CARD%' then 'credit_card'
+        when upper({{ product_code }}) like '%MORTG%' then 'mortgage'
+        when upper({{ product_code }}) like '%LOAN%' then 'personal_loan'
+        else 'current'
+    end
+{%- endmacro %}
+
+{#- Family flags shared by catalogued and derived families. -#}
+{% macro is_savings_family(product_family) -%}
+    ({{ product_family }} in ('savings', 'term_deposit'))
+{%- endmacro %}
+
+{% macro is_investment_family(product_family) -%}
+    ({{ product_family }} in ('investment', 'green_investment'))
+{%- endmacro %}
+
+{% macro is_credit_family(product_family) -%}
+    ({{ product_family }} in ('credit_card', 'personal_loan', 'mortgage'))
+{%- endmacro %}
+
+{#- Whether an account is open on `on_date`: opened by then, and neither a
+    closing date nor (when the closing date is unknown) a `closed` status
+    applies by then. -#}
+{% macro is_account_open_on(opened_date, closed_date, status, on_date) -%}
+    (
+        {{ opened_date }} <= {{ on_date }}
+        and case
+            when {{ closed_date }} is not null then {{ closed_date }} > {{ on_date }}
+            else coalesce({{ status }}, 'active') <> 'closed'
+        end
+    )
+{%- endmacro %}

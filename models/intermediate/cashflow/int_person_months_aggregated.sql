@@ -1,0 +1,76 @@
+{#- The single pass over the counting transactions: one row per person and
+    booking month (months with at least one transaction, the current month
+    up to as_of_date included). Internal transfers are excluded from inflow,
+    outflow and spending, but count as activity and (into savings-family
+    accounts) as savings deposits; loan repayments count wherever they go.
+    "Activity" transactions are the customer-initiated ones. -#}
+
+with transactions as (
+    select * from {{ ref('int_transactions_classified') }}
+),
+
+run_dates as (
+    select {{ as_of_date() }} as as_of_date
+),
+
+flagged as (
+    select
+        transactions.*,
+        transactions.direction = 'credit' and not transactions.is_internal_transfer as is_inflow,
+        transactions.direction = 'debit' and not transactions.is_internal_transfer as is_outflow,
+        {{ in_last_n_days('transactions.booked_date', 90, 'run_dates.as_of_date') }} as is_in_last_90_days
+    from transactions
+    cross join run_dates
+),
+
+final as (
+    select
+        person_id,
+        booked_month as month,
+        cast(sum(case when is_inflow then amount_eur else 0 end) as decimal(18, 4)) as inflow_eur,
+        cast(sum(case when is_outflow then amount_eur else 0 end) as decimal(18, 4)) as outflow_eur,
+        count(*) as n_transactions,
+        sum(case when is_customer_initiated then 1 else 0 end) as n_activity_transactions,
+        sum(case when is_customer_initiated and is_in_last_90_days then 1 else 0 end) as n_activity_transactions_90d,
+        max(case when is_customer_initiated then booked_date end) as last_activity_date,
+        max(booked_date) as last_transaction_date,
+        cast(
+            sum(case when is_customer_initiated and not is_internal_transfer then amount_eur else 0 end)
+            as decimal(18, 4)
+        ) as activity_amount_eur,
+        sum(case when is_savings_deposit then 1 else 0 end) as n_savings_deposits,
+        cast(sum(case when is_savings_deposit then amount_eur else 0 end) as decimal(18, 4)) as savings_deposits_eur,
+        cast(
+            sum(case when direction = 'debit' and flow_type = 'debt_repayment' then amount_eur else 0 end)
+            as decimal(18, 4)
+        ) as debt_repayment_eur,
+        cast(
+            sum(case when is_outflow and is_essential then amount_eur else 0 end) as decimal(18, 4)
+        ) as essential_spend_eur,
+        cast(
+            sum(case when is_outflow and not is_essential then amount_eur else 0 end) as decimal(18, 4)
+        ) as discretionary_spend_eur,
+        cast(
+            sum(
+                case
+                    when is_outflow and (mcc is not null or transaction_code = 'CARD_PURCHASE') then amount_eur
+                    else 0
+                end
+            ) as decimal(18, 4)
+        ) as card_spend_eur,
+        cast(
+            sum(case when direction = 'debit' and flow_type = 'fee' then amount_eur else 0 end) as decimal(18, 4)
+        ) as fees_eur,
+        -- money leaving for an investment, or arriving on an investment account
+        sum(
+            case
+                when direction = 'debit' and flow_type = 'investment' and not is_investment_family then 1
+                when direction = 'credit' and is_investment_family and flow_type <> 'interest' then 1
+                else 0
+            end
+        ) as n_investment_purchases
+    from flagged
+    group by person_id, booked_month
+)
+
+select * from final

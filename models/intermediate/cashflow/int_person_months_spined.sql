@@ -1,0 +1,80 @@
+{#- Every person (customers and prospects) and every calendar month from the
+    month of first_relationship_date through the month before as_of_date,
+    zero months included: the monthly cashflow and the monthly inputs of
+    the 12-month features (savings deposits, salary, spending, activity).
+    The month spine is generated, not read from the data, so that a month
+    without any transaction is present with zeros. -#}
+
+with persons as (
+    select * from {{ ref('int_persons_profiled') }}
+),
+
+person_months as (
+    select * from {{ ref('int_person_months_aggregated') }}
+),
+
+income_credits as (
+    select * from {{ ref('int_income_credits_classified') }}
+),
+
+run_dates as (
+    select {{ month_start(as_of_date()) }} as as_of_month
+),
+
+months as (
+    select {{ add_months('run_dates.as_of_month', '-(month_offsets.month_offset + 1)') }} as month
+    from ({{ month_offsets(var('max_history_months', 1200)) }}) as month_offsets
+    cross join run_dates
+),
+
+spine as (
+    select
+        persons.person_id,
+        months.month
+    from persons
+    inner join months
+        on persons.first_relationship_month <= months.month
+),
+
+salary_months as (
+    select
+        person_id,
+        booked_month as month,
+        cast(sum(amount_eur) as decimal(18, 4)) as salary_eur,
+        count(*) as n_salary_credits
+    from income_credits
+    where is_salary
+    group by person_id, booked_month
+),
+
+final as (
+    select
+        spine.person_id,
+        spine.month,
+        coalesce(person_months.inflow_eur, 0) as inflow_eur,
+        coalesce(person_months.outflow_eur, 0) as outflow_eur,
+        coalesce(person_months.inflow_eur, 0) - coalesce(person_months.outflow_eur, 0) as net_eur,
+        coalesce(person_months.n_transactions, 0) as n_transactions,
+        coalesce(person_months.n_activity_transactions, 0) as n_activity_transactions,
+        coalesce(person_months.activity_amount_eur, 0) as activity_amount_eur,
+        coalesce(person_months.n_savings_deposits, 0) as n_savings_deposits,
+        coalesce(person_months.savings_deposits_eur, 0) as savings_deposits_eur,
+        coalesce(salary_months.salary_eur, 0) as salary_eur,
+        coalesce(salary_months.n_salary_credits, 0) as n_salary_credits,
+        coalesce(person_months.debt_repayment_eur, 0) as debt_repayment_eur,
+        coalesce(person_months.essential_spend_eur, 0) as essential_spend_eur,
+        coalesce(person_months.discretionary_spend_eur, 0) as discretionary_spend_eur,
+        coalesce(person_months.card_spend_eur, 0) as card_spend_eur,
+        coalesce(person_months.fees_eur, 0) as fees_eur
+    from spine
+    left join person_months
+        on
+            spine.person_id = person_months.person_id
+            and spine.month = person_months.month
+    left join salary_months
+        on
+            spine.person_id = salary_months.person_id
+            and spine.month = salary_months.month
+)
+
+select * from final
