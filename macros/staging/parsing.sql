@@ -35,6 +35,25 @@
 {%- endmacro %}
 
 
+{#- A cast that gives NULL instead of failing (dbt.safe_cast is a plain cast
+    on DuckDB). -#}
+{% macro try_cast_to(expression, data_type) %}
+    {{ return(adapter.dispatch('try_cast_to', 'customer_segments')(expression, data_type)) }}
+{% endmacro %}
+
+{% macro default__try_cast_to(expression, data_type) -%}
+    {{ dbt.safe_cast(expression, data_type) }}
+{%- endmacro %}
+
+{% macro duckdb__try_cast_to(expression, data_type) -%}
+    try_cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
+{% macro spark__try_cast_to(expression, data_type) -%}
+    try_cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
+
 {#- Replaces every match of a pattern. -#}
 {% macro replace_pattern(expression, pattern, replacement) %}
     {{ return(adapter.dispatch('replace_pattern', 'customer_segments')(expression, pattern, replacement)) }}
@@ -92,7 +111,7 @@
 {% macro parse_date(expression) -%}
     case
         when {{ matches_pattern(expression, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }}
-            then {{ dbt.safe_cast(expression, 'date') }}
+            then {{ try_cast_to(expression, 'date') }}
     end
 {%- endmacro %}
 
@@ -102,7 +121,7 @@
 {% macro parse_money(expression, signed=false) -%}
     case
         when {{ matches_pattern(expression, ('[+-]?' if signed else '') ~ '[0-9]+([.][0-9]{1,4})?') }}
-            then {{ dbt.safe_cast(expression, 'decimal(18, 4)') }}
+            then {{ try_cast_to(expression, 'decimal(18, 4)') }}
     end
 {%- endmacro %}
 
@@ -111,7 +130,7 @@
 {% macro parse_integer(expression) -%}
     case
         when {{ matches_pattern(expression, '[0-9]{1,9}') }}
-            then {{ dbt.safe_cast(expression, 'integer') }}
+            then {{ try_cast_to(expression, 'integer') }}
     end
 {%- endmacro %}
 
