@@ -8,7 +8,7 @@ import numpy as np
 
 from bank_segments.generator import personas
 from bank_segments.generator.identity import Records
-from bank_segments.generator.pieces import Piece, RowBuilder, iso
+from bank_segments.generator.pieces import Draws, Piece, RowBuilder, iso
 from bank_segments.generator.population import CURRENCIES, Persons
 from bank_segments.generator.reference import Reference
 from bank_segments.generator.timeline import DAY, Timeline
@@ -57,6 +57,7 @@ def build_accounts(
     tl: Timeline,
     ref: Reference,
 ) -> tuple[Accounts, Piece]:
+    draws = Draws(rng)
     n_roles = len(ROLES)
     by_role = np.full((people.n, n_roles), -1, dtype=np.int64)
     rows: dict[str, list] = {
@@ -105,9 +106,11 @@ def build_accounts(
         second = int(records.second_record[p])
         since = int(people.since_ts[p])
         income = people.salary_eur[p] + people.pension_eur[p] + people.parent_eur[p] + 400
-        later = since + int(rng.integers(DAY, 700 * DAY))
+        later = since + int(draws.integers(DAY, 700 * DAY))
         later = int(min(later, max(latest_open, since + DAY)))
-        premium = people.salary_eur[p] > 3500 or (persona.name == "investor" and rng.random() < 0.5)
+        premium = people.salary_eur[p] > 3500 or (
+            persona.name == "investor" and draws.random() < 0.5
+        )
         add(
             p,
             "current",
@@ -118,66 +121,70 @@ def build_accounts(
             channel=records.first_channel[p],
         )
         ready = bool(people.inv_ready[p] or people.near_miss[p])
-        if ready or rng.random() < persona.p_savings:
-            open_ts = since + int(rng.integers(DAY, 20 * DAY)) if ready else later
+        if ready or draws.random() < persona.p_savings:
+            open_ts = since + int(draws.integers(DAY, 20 * DAY)) if ready else later
             owner = second
             if ready and records.created_ts[second] > tl.start_ts - 20 * DAY:
                 owner = main
             open_ts = max(open_ts, int(records.created_ts[owner]))
             if people.inv_ready[p]:
-                target = people.salary_eur[p] * rng.uniform(7, 14)
+                target = people.salary_eur[p] * draws.uniform(7, 14)
             elif people.near_miss[p] == 1:
-                target = people.salary_eur[p] * rng.uniform(3.8, 5.5)
+                target = people.salary_eur[p] * draws.uniform(3.8, 5.5)
             else:
-                target = income * rng.uniform(0.3, 7)
+                target = income * draws.uniform(0.3, 7)
             add(p, "savings", "SAVINGS_FLEX", owner, open_ts, target=target)
-            if rng.random() < 0.15:
+            if draws.random() < 0.15:
                 add(
                     p,
                     "savings_goal",
                     "SAVINGS_GOAL",
                     main,
                     later + 30 * DAY,
-                    target=income * rng.uniform(0.2, 2),
+                    target=income * draws.uniform(0.2, 2),
                 )
-        if persona.name in ("pensioner", "salaried_saver") and rng.random() < 0.2:
-            add(p, "term", "TERM_12M", main, later, target=rng.uniform(3000, 40000))
-        if rng.random() < persona.p_invest:
+        if persona.name in ("pensioner", "salaried_saver") and draws.random() < 0.2:
+            add(p, "term", "TERM_12M", main, later, target=draws.uniform(3000, 40000))
+        if draws.random() < persona.p_invest:
             product = (
-                "GREEN_FUND" if people.green[p] else str(rng.choice(["INVEST_FUND", "INVEST_ETF"]))
+                "GREEN_FUND"
+                if people.green[p]
+                else str(draws.choice(["INVEST_FUND", "INVEST_ETF"]))
             )
-            add(p, "investment", product, main, later, principal=rng.uniform(1000, 30000))
-        if rng.random() < persona.p_credit_card:
+            add(p, "investment", product, main, later, principal=draws.uniform(1000, 30000))
+        if draws.random() < persona.p_credit_card:
             add(
                 p,
                 "credit_card",
                 "CREDIT_CARD",
                 main,
                 later,
-                principal=float(rng.choice([1500, 3000, 6000])),
+                principal=float(draws.choice([1500, 3000, 6000])),
             )
         loan_lo = max(since, tl.start_ts - 400 * DAY)
-        if not ready and rng.random() < persona.p_loan and loan_lo < latest_open:
-            loan_open = int(rng.integers(loan_lo, latest_open))
+        if not ready and draws.random() < persona.p_loan and loan_lo < latest_open:
+            loan_open = int(draws.integers(loan_lo, latest_open))
             add(
                 p,
                 "loan",
                 "PERSONAL_LOAN",
                 main,
                 loan_open,
-                principal=float(rng.integers(3, 25)) * 1000,
+                principal=float(draws.integers(3, 25)) * 1000,
             )
-        if not ready and rng.random() < persona.p_mortgage:
+        if not ready and draws.random() < persona.p_mortgage:
             add(
                 p,
                 "mortgage",
                 "MORTGAGE",
                 main,
-                max(since, tl.start_ts - int(rng.integers(200, 3000)) * DAY),
-                principal=float(rng.integers(80, 320)) * 1000,
+                max(since, tl.start_ts - int(draws.integers(200, 3000)) * DAY),
+                principal=float(draws.integers(80, 320)) * 1000,
             )
         if people.fx_extra[p]:
-            add(p, "fx_current", "CURRENT_STD", main, later, int(rng.integers(1, len(CURRENCIES))))
+            add(
+                p, "fx_current", "CURRENT_STD", main, later, int(draws.integers(1, len(CURRENCIES)))
+            )
 
     person = np.array(rows["person"], dtype=np.int64)
     n = len(person)
@@ -203,12 +210,12 @@ def build_accounts(
         by_role=by_role,
         mess={},
     )
-    piece = _account_rows(rng, accounts, people, records, tl, rows["channel"])
+    piece = _account_rows(draws, accounts, people, records, tl, rows["channel"])
     return accounts, piece
 
 
 def _account_rows(
-    rng: np.random.Generator,
+    rng: Draws,
     acc: Accounts,
     people: Persons,
     records: Records,
@@ -217,7 +224,7 @@ def _account_rows(
 ) -> Piece:
     builder = RowBuilder("accounts")
     mess = {"status_change": 0, "identical_redelivery": 0, "closed": 0, "frozen": 0}
-    opened_batch = tl.batch_of(acc.open_ts)
+    opened_batch = tl.batch_of(acc.open_ts).tolist()
     for a in range(acc.n):
         p = int(acc.person[a])
         origin = int(people.origin[p])
@@ -254,7 +261,7 @@ def _account_rows(
             closed = dict(row, closed_at=iso(int(acc.close_ts[a])), status="closed")
             if rng.random() < 0.2:
                 closed["status"] = " Closed"
-            batch = int(tl.batch_of(np.array([acc.close_ts[a]]))[0])
+            batch = tl.batch_at(int(acc.close_ts[a]))
             builder.add(closed, batch)
             mess["closed"] += 1
             row = closed
@@ -262,12 +269,12 @@ def _account_rows(
             dormant_from = int(people.stop_month[p]) + 6
             if dormant_from < tl.n_months:
                 row = dict(row, status="dormant" if rng.random() > 0.2 else "DORMANT")
-                batch = int(tl.batch_of(tl.month_starts[dormant_from : dormant_from + 1])[0])
+                batch = tl.batch_at(int(tl.month_starts[dormant_from]))
                 builder.add(row, batch)
                 mess["status_change"] += 1
         elif acc.role[a] == ROLE["current"] and rng.random() < 0.004:
             row = dict(row, status="frozen")
-            batch = int(tl.batch_of(np.array([tl.end_ts - int(rng.integers(2, 200)) * DAY]))[0])
+            batch = tl.batch_at(tl.end_ts - int(rng.integers(2, 200)) * DAY)
             builder.add(row, max(batch, int(opened_batch[a])))
             mess["frozen"] += 1
         if rng.random() < 0.02 and batch < len(tl.batches) - 1:

@@ -74,7 +74,7 @@ def app_events(
     investor = (name == "investor") | people.inv_ready[person]
     rates = {
         0: level,
-        1: 0.25 * level,
+        1: 0.15 * level,
         2: 0.03 * alive,
         4: np.where(name == "family", 0.3, 0.1)[:, None] * level,
         5: 0.02 * alive,
@@ -116,6 +116,8 @@ def app_events(
     batch_all = np.concatenate(
         [batch, tl.later_batch(batch[duplicated], rng.integers(0, 2, len(duplicated)))]
     )
+    by_batch = np.argsort(batch_all, kind="stable")
+    rows, batch_all = rows[by_batch], batch_all[by_batch]
     arrays = {
         "event_id": render.ids(f"EV{chunk:04d}", rows, 9),
         "digital_user_id": render.categorical(u[rows], user_ids),
@@ -171,9 +173,9 @@ def campaigns(rng: np.random.Generator, tl: Timeline) -> tuple[list[dict], Piece
             "started_at": iso(start),
             "ended_at": None,
         }
-        builder.add(row, int(tl.batch_of(np.array([start - DAY]))[0]))
+        builder.add(row, tl.batch_at(start - DAY))
         if end < tl.end_ts - DAY:
-            builder.add(dict(row, ended_at=iso(end)), int(tl.batch_of(np.array([end]))[0]))
+            builder.add(dict(row, ended_at=iso(end)), tl.batch_at(end))
     return specs, builder.piece()
 
 

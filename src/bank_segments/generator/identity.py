@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bank_segments.generator import personas
-from bank_segments.generator.pieces import Piece, RowBuilder, iso, iso_date
+from bank_segments.generator.pieces import Draws, Piece, RowBuilder, iso, iso_date
 from bank_segments.generator.population import Persons
 from bank_segments.generator.reference import Reference
 from bank_segments.generator.render import OFFSET_WEIGHTS, OFFSETS
@@ -46,7 +46,7 @@ class Identity:
     def __init__(
         self, rng: np.random.Generator, chunk: int, people: Persons, tl: Timeline, ref: Reference
     ) -> None:
-        self.rng = rng
+        self.rng = Draws(rng)
         self.chunk = chunk
         self.people = people
         self.tl = tl
@@ -57,7 +57,7 @@ class Identity:
 
     # -- identifiers -------------------------------------------------------------------
     def _offset(self) -> int:
-        return int(self.rng.choice(len(OFFSETS), p=OFFSET_WEIGHTS))
+        return int(self.rng.choice(len(OFFSETS), p=OFFSET_WEIGHTS.tolist()))
 
     def _national_id(self, p: int) -> str:
         country = personas.COUNTRIES[self.people.country[p]]
@@ -315,7 +315,7 @@ class Identity:
         """Change data capture: first version, updates, re-deliveries and erasure."""
         rng, tl, people = self.rng, self.tl, self.people
         first = dict(row, updated_at=iso(ts, self._offset()))
-        first_batch = int(tl.batch_of(np.array([ts]))[0])
+        first_batch = tl.batch_at(ts)
         builder.add(first, first_batch)
         last, last_batch, last_ts = first, first_batch, ts
         lo = max(ts + DAY, tl.start_ts)
@@ -325,7 +325,7 @@ class Identity:
             changed["postal_code"] = f"{(int(update_ts) // 7) % 50_000 + 1000:05d}"
             if first["marketing_consent"] == "true" and rng.random() < 0.3:
                 first["marketing_consent"] = "false"  # consent given later
-            update_batch = int(tl.batch_of(np.array([update_ts]))[0])
+            update_batch = tl.batch_at(update_ts)
             builder.add(changed, update_batch)
             mess["update"] += 1
             last, last_batch, last_ts = changed, update_batch, update_ts
@@ -338,7 +338,7 @@ class Identity:
         if people.erased[p]:
             erase_ts = max(int(people.erased_ts[p]), last_ts + DAY)
             erased = dict(last, updated_at=iso(erase_ts, self._offset()), is_deleted="true")
-            builder.add(erased, int(tl.batch_of(np.array([erase_ts]))[0]))
+            builder.add(erased, tl.batch_at(erase_ts))
             mess["erased"] += 1
 
     # -- digital registrations ---------------------------------------------------------
@@ -375,7 +375,7 @@ class Identity:
                 "registered_at": iso(reg_ts, self._offset()),
                 "registration_channel": channel,
             }
-            reg_batch = int(tl.batch_of(np.array([reg_ts]))[0])
+            reg_batch = tl.batch_at(reg_ts)
             if origin == 1 and rng.random() < 0.12:
                 # Registered with the customer's email but never linked to the record.
                 row["customer_id"] = None
@@ -385,7 +385,7 @@ class Identity:
             elif origin == 0 and since >= tl.start_ts:
                 # Registered first as a prospect, linked once the first product was opened.
                 builder.add(dict(row, customer_id=None), reg_batch)
-                builder.add(row, int(tl.batch_of(np.array([since + DAY]))[0]))
+                builder.add(row, tl.batch_at(since + DAY))
                 mess["prospect_converted"] += 1
             else:
                 builder.add(row, reg_batch)

@@ -315,7 +315,7 @@ class Ledger:
         people, rng, acc = self.people, self.rng, self.acc
         n = people.n
         for slot, (lo, hi) in enumerate(((35, 110), (20, 60), (15, 70))):
-            has = rng.random(n) < (0.95, 0.8, 0.5)[slot]
+            has = rng.random(n) < (0.9, 0.55, 0.3)[slot]
             base = rng.uniform(lo, hi, n)
             payee = (
                 len(personas.EMPLOYERS)
@@ -412,7 +412,7 @@ class Ledger:
         self.emit(
             p, m, "current", self.in_month(m), 15.0, False, "FEE", desc=catalog.DESC["Account fee"]
         )
-        counts = rng.poisson(0.8, self.active.shape) * self.active
+        counts = rng.poisson(0.5, self.active.shape) * self.active
         counts[people.inv_ready] = np.minimum(counts[people.inv_ready], 1)
         p, m = self.expand(counts)
         self.emit(

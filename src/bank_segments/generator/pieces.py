@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import pyarrow as pa
 
 from bank_segments.generator.reference import COLUMNS
 from bank_segments.generator.render import OFFSETS
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -60,3 +64,44 @@ def bool_text(value: bool) -> str:
 def table_from_arrays(table: str, arrays: dict[str, pa.Array]) -> pa.Table:
     columns = [c for c in COLUMNS[table] if c != "_loaded_at"]
     return pa.table({c: arrays[c] for c in columns})
+
+
+class Draws:
+    """Scalar random draws for per-row Python loops, pre-drawn in bulk from a generator.
+
+    Calling a numpy generator once per value costs microseconds; drawing a block of uniforms
+    and consuming it value by value keeps the loops fast and the output deterministic.
+    """
+
+    def __init__(self, rng: np.random.Generator, block: int = 65_536) -> None:
+        self._rng = rng
+        self._block = block
+        self._values: list[float] = []
+        self._next = 0
+
+    def random(self) -> float:
+        if self._next >= len(self._values):
+            self._values = self._rng.random(self._block).tolist()
+            self._next = 0
+        value = self._values[self._next]
+        self._next += 1
+        return value
+
+    def integers(self, low: int, high: int) -> int:
+        """An integer in [low, high)."""
+        return int(low + int(self.random() * (high - low)))
+
+    def uniform(self, low: float, high: float) -> float:
+        return low + self.random() * (high - low)
+
+    def choice(self, options: int | Sequence[T], p: Sequence[float] | None = None) -> T | int:
+        items: Sequence = range(options) if isinstance(options, int) else options
+        if p is None:
+            return items[self.integers(0, len(items))]
+        u = self.random()
+        total = 0.0
+        for item, weight in zip(items, p, strict=True):
+            total += weight
+            if u < total:
+                return item
+        return items[-1]

@@ -171,8 +171,8 @@ def draw_persons(rng: np.random.Generator, n: int, base: int, tl: Timeline) -> P
 
     engagement = np.select(
         [name == "student", name == "heavy_spender", name == "pensioner", name == "prospect"],
-        [7.0, 6.0, 1.0, 1.5],
-        4.0,
+        [4.0, 3.5, 0.7, 1.2],
+        2.2,
     ) * rng.uniform(0.4, 1.4, n)
     green = (name == "investor") & (rng.random(n) < 0.4)
     green |= (name == "salaried_saver") & (rng.random(n) < 0.1)

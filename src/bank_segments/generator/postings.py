@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from bank_segments.generator import catalog, render
 from bank_segments.generator.accounts import ROLE, Accounts
@@ -29,6 +30,7 @@ class Postings:
     reversal_of: np.ndarray  # index of the cancelled transaction, -1 none, -2 unknown
     pending_first: np.ndarray  # delivered as pending before its final version
     ids: pa.Array
+    id_prefix: str
     mess: dict[str, int]
     code_vocab: list[str]
     name_vocab: pa.Array
@@ -124,13 +126,15 @@ def settle(
     status, pending_first = status[order], pending_first[order]
     reversal_of = reversal_of[order]
     reversal_of = np.where(reversal_of >= 0, position[np.maximum(reversal_of, 0)], reversal_of)
-    ids = render.ids(f"TX{chunk:04d}", np.arange(len(order)), 9)
+    prefix = f"TX{chunk:04d}"
+    ids = render.ids(prefix, np.arange(len(order)), 9)
     return Postings(
         merged,
         status,
         reversal_of,
         pending_first,
         ids,
+        prefix,
         mess,
         code_vocab=list(code_index),
         name_vocab=pa.array(catalog.name_vocab()),
@@ -188,6 +192,8 @@ def delivered_rows(rng: np.random.Generator, post: Postings, acc: Accounts, tl: 
             tl.later_batch(final_batch[again], rng.integers(1, 3, len(again))),
         ]
     )
+    order = np.argsort(batch, kind="stable")  # batch order lets the writer slice, not copy
+    row_index, row_status, batch = row_index[order], row_status[order], batch[order]
     data = render_transactions(rng, post, acc, row_index, row_status)
     return Piece("transactions", data, batch.astype(np.int32))
 
@@ -207,7 +213,9 @@ def render_transactions(
     code_text = [*codes, *[f" {c.lower()} " for c in codes], *[f"{c.title()}  " for c in codes]]
     value_shift = np.where(tx["channel"][idx] == CHANNEL["card"], rng.integers(0, 2, k), 0) * DAY
     rev = post.reversal_of[idx]
-    rev_text = render.categorical(np.where(rev >= 0, rev, -1), post.ids)
+    rev_text = render.ids(post.id_prefix, np.maximum(rev, 0), 9)
+    if (rev < 0).any():
+        rev_text = pc.if_else(pa.array(rev < 0), pa.scalar(None, pa.string()), rev_text)
     unknown = rev == UNKNOWN_TARGET
     if unknown.any():
         fake = render.ids("TX9999", (idx[unknown] * 7 + 12345) % 1_000_000_000, 9)
@@ -216,7 +224,7 @@ def render_transactions(
             rev_list[pos] = value
         rev_text = pa.array(rev_list, pa.string())
     arrays = {
-        "transaction_id": post.ids.take(pa.array(idx)),
+        "transaction_id": render.ids(post.id_prefix, idx, 9),
         "account_id": render.categorical(tx["acc"][idx], acc.account_id),
         "booked_at": render.timestamps(ts, tx["offset"][idx]),
         "value_date": render.dates(ts + value_shift),
@@ -263,6 +271,8 @@ def balances(
     opening = _opening_cents(rng, acc, people, total, min_cum)
 
     days, account_rows = _snapshot_grid(acc, tl)
+    by_batch = np.argsort(tl.batch_of(days[account_rows[1]]), kind="stable")
+    account_rows = (account_rows[0][by_batch], account_rows[1][by_batch])
     day_end = days[account_rows[1]] + DAY
     aa = account_rows[0]
     query = (aa << shift) + (day_end - tl.start_ts)

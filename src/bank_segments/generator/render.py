@@ -98,9 +98,9 @@ def money(cents: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
         return pa.array([], pa.string())
     magnitude = np.abs(cents)
     whole = pc.cast(pa.array(magnitude // 100), pa.string())
-    frac = pc.utf8_lpad(pc.cast(pa.array(magnitude % 100), pa.string()), 2, "0")
+    frac = pc.binary_replace_slice(pc.cast(pa.array(magnitude % 100 + 100), pa.string()), 0, 1, ".")
     sign = categorical((cents < 0).astype(np.int8), ["", "-"])
-    text = pc.binary_join_element_wise(sign, whole, pa.scalar("."), frac, "")
+    text = pc.binary_join_element_wise(sign, whole, frac.cast(pa.string()), "")
     if mask is not None and mask.any():
         text = pc.if_else(pa.array(mask), pa.scalar(None, pa.string()), text)
     return text
@@ -111,8 +111,9 @@ def ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
     numbers = np.asarray(numbers, dtype=np.int64)
     if len(numbers) == 0:
         return pa.array([], pa.string())
-    digits = pc.utf8_lpad(pc.cast(pa.array(numbers), pa.string()), width, "0")
-    return pc.binary_join_element_wise(pa.scalar(prefix), digits, "")
+    # 10**width + n renders as "1" and the padded digits; the "1" is replaced by the prefix.
+    digits = pc.cast(pa.array(numbers + 10**width), pa.string())
+    return pc.binary_replace_slice(digits, 0, 1, prefix).cast(pa.string())
 
 
 def integers(values: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:

@@ -68,6 +68,11 @@ class Timeline:
         day = np.clip(day, 0, len(self.batch_by_day) - 1)
         return self.batch_by_day[day]
 
+    def batch_at(self, ts: int) -> int:
+        """Batch index of one instant (scalar form of batch_of)."""
+        day = (int(ts) - self.start_ts) // DAY
+        return int(self.batch_by_day[min(max(day, 0), len(self.batch_by_day) - 1)])
+
     def later_batch(self, batch: np.ndarray, steps: np.ndarray | int) -> np.ndarray:
         return np.minimum(np.asarray(batch) + steps, len(self.batches) - 1)
 

@@ -41,12 +41,17 @@ class BatchWriter:
     def write(self, piece: Piece) -> None:
         if piece.n_rows == 0:
             return
-        order = np.argsort(piece.batch, kind="stable")
-        batches = piece.batch[order]
-        cuts = np.flatnonzero(np.diff(batches)) + 1
-        for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, len(order)], strict=True):
-            batch = int(batches[lo])
-            part = piece.data.take(pa.array(order[lo:hi]))
+        # Rows usually come grouped by batch (bad rows appended at the end): write each run
+        # of one batch as a slice; only a scattered piece is reordered first.
+        starts = np.r_[0, np.flatnonzero(np.diff(piece.batch)) + 1]
+        if len(starts) > 2 * len(np.unique(piece.batch)) + 64:
+            order = np.argsort(piece.batch, kind="stable")
+            piece = Piece(piece.table, piece.data.take(pa.array(order)), piece.batch[order])
+            starts = np.r_[0, np.flatnonzero(np.diff(piece.batch)) + 1]
+        ends = np.r_[starts[1:], piece.n_rows]
+        for lo, hi in zip(starts, ends, strict=True):
+            batch = int(piece.batch[lo])
+            part = piece.data.slice(int(lo), int(hi - lo))
             part = part.append_column("_loaded_at", constant(self.loaded_at[batch], part.num_rows))
             part = part.cast(self.schemas[piece.table])
             self._write_part(piece.table, batch, part)
