@@ -3,9 +3,9 @@
 with drifted as (
     select
         cast(1 as integer) as record_id,
-        cast('x' as varchar) as record_label,
+        cast('x' as {{ dbt.type_string() }}) as record_label,
         cast(1.5 as decimal(18, 2)) as amount,
-        cast('note' as varchar) as extra_note
+        cast('note' as {{ dbt.type_string() }}) as extra_note
 ),
 
 final as (
