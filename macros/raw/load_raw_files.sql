@@ -292,7 +292,8 @@
             {% if key_parts | length == 1 -%}
                 {{ key_parts[0] }}
             {%- else -%}
-                {{ key_parts | join(" || '|' || ") }}
+                {#- compound keys as in the base models: parts joined with | -#}
+                coalesce({{ key_parts | join(", '') || '|' || coalesce(") }}, '')
             {%- endif %} as business_key,
             cast(error_type as varchar) as error_type,
             error_message,

@@ -91,6 +91,9 @@
 {#- DuckDB: text without an offset gets `+00:00` so that the session time
     zone never matters; timezone('UTC', ...) gives the UTC wall clock. -#}
 {% macro duckdb__parse_timestamp_utc(expression) -%}
+    {#- DuckDB needs the seconds when an offset follows: hh:mm gets :00 -#}
+    {%- set with_seconds = "regexp_replace(upper(" ~ expression
+        ~ "), '^([0-9-]{10}[T ][0-9]{2}:[0-9]{2})([^:0-9]|$)', '\\1:00\\2')" -%}
     case
         when {{ matches_pattern('upper(' ~ expression ~ ')', timestamp_pattern()) }}
             then timezone(
@@ -98,8 +101,8 @@
                 try_cast(
                     case
                         when regexp_matches(upper({{ expression }}), '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$')
-                            then upper({{ expression }})
-                        else upper({{ expression }}) || '+00:00'
+                            then {{ with_seconds }}
+                        else {{ with_seconds }} || '+00:00'
                     end as timestamptz
                 )
             )
