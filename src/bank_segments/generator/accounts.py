@@ -121,29 +121,26 @@ def build_accounts(
             channel=records.first_channel[p],
         )
         ready = bool(people.inv_ready[p] or people.near_miss[p])
+        near = int(people.near_miss[p])
         if ready or draws.random() < persona.p_savings:
             open_ts = since + int(draws.integers(DAY, 20 * DAY)) if ready else later
             owner = second
             if ready and records.created_ts[second] > tl.start_ts - 20 * DAY:
                 owner = main
             open_ts = max(open_ts, int(records.created_ts[owner]))
-            if people.inv_ready[p]:
-                target = people.salary_eur[p] * draws.uniform(7, 14)
-            elif people.near_miss[p] == 1:
-                target = people.salary_eur[p] * draws.uniform(3.8, 5.5)
+            salary = people.salary_eur[p]
+            near = int(people.near_miss[p])
+            if near == 1:
+                target = salary * draws.uniform(3.8, 5.5)
+            elif ready:
+                target = salary * draws.uniform(7, 14)
             else:
                 target = income * draws.uniform(0.3, 7)
             add(p, "savings", "SAVINGS_FLEX", owner, open_ts, target=target)
-            if draws.random() < 0.15:
-                add(
-                    p,
-                    "savings_goal",
-                    "SAVINGS_GOAL",
-                    main,
-                    later + 30 * DAY,
-                    target=income * draws.uniform(0.2, 2),
-                )
-        if persona.name in ("pensioner", "salaried_saver") and draws.random() < 0.2:
+            if near == 0 and draws.random() < 0.15:
+                goal = income * draws.uniform(0.2, 2)
+                add(p, "savings_goal", "SAVINGS_GOAL", main, later + 30 * DAY, target=goal)
+        if near == 0 and persona.name in ("pensioner", "salaried_saver") and draws.random() < 0.2:
             add(p, "term", "TERM_12M", main, later, target=draws.uniform(3000, 40000))
         if draws.random() < persona.p_invest:
             product = (
@@ -188,6 +185,7 @@ def build_accounts(
 
     person = np.array(rows["person"], dtype=np.int64)
     n = len(person)
+    target = _cap_savings(people, person, np.array(rows["target"], dtype=float))
     open_ts = np.array(rows["open"], dtype=np.int64)
     close_ts = np.full(n, NEVER, dtype=np.int64)
     churn = people.churn_month[person] < tl.n_months
@@ -206,12 +204,25 @@ def build_accounts(
         close_ts=close_ts,
         account_id=account_ids,
         principal=np.array(rows["principal"], dtype=float),
-        target_eur=np.array(rows["target"], dtype=float),
+        target_eur=target,
         by_role=by_role,
         mess={},
     )
     piece = _account_rows(draws, accounts, people, records, tl, rows["channel"])
     return accounts, piece
+
+
+def _cap_savings(people: Persons, person: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Savings of salaried persons not meant to be investment ready stay under 4 salaries.
+
+    Only the persons flagged in the ground truth reach a savings buffer of six months, so
+    the flag can be checked in both directions.
+    """
+    capped = people.salaried & ~people.inv_ready & (people.near_miss == 0)
+    total = np.bincount(person, weights=target, minlength=people.n)
+    limit = 4.0 * people.salary_eur
+    scale = np.where(capped & (total > limit), limit / np.maximum(total, 1e-9), 1.0)
+    return target * scale[person]
 
 
 def _account_rows(

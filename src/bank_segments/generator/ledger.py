@@ -119,7 +119,9 @@ class Ledger:
         self.active = (
             customer[:, None] & (m >= self.since_m[:, None]) & (m < people.stop_month[:, None])
         )
+        # Churning persons fade out over the five months before their accounts close.
         ramp = np.clip((people.churn_month[:, None] - m) / 5.0, 0.15, 1.0)
+        ramp = np.where(people.is_churning[:, None], ramp, 1.0)
         self.activity = self.active * ramp
         self.name_idx = catalog.person_name_index(people.first_name, people.last_name)
         self.mcc_p, self.mcc_median = catalog.mcc_weights(ref.mccs)
@@ -189,7 +191,9 @@ class Ledger:
     def income_streams(self) -> None:
         people, rng = self.people, self.rng
         n, n_m = people.n, self.n_months
-        churn_cut = np.arange(n_m)[None, :] < (people.churn_month[:, None] - 2)
+        # A churning person's salary moves to another bank two months before closing.
+        last_paid = np.where(people.is_churning, people.churn_month - 2, n_m)
+        churn_cut = np.arange(n_m)[None, :] < last_paid[:, None]
         paid = self.active & churn_cut & people.salaried[:, None]
         p, m = self.cells(paid)
         noise = np.where(people.salary_constant[p], 1.0, rng.normal(1, 0.012, len(p)))
@@ -587,7 +591,9 @@ class Ledger:
             skip = rng.choice(last12, size=min(4, len(last12)), replace=False)
             deposit[p, skip] = False
         p, m = self.cells(deposit)
-        base = np.maximum(self.income[p, m], 300) * people.save_rate[p]
+        # Salaried persons save a share of their salary, others of whatever came in.
+        earned = np.where(people.salaried[p], people.salary_eur[p], self.income[p, m])
+        base = np.maximum(earned, 300) * people.save_rate[p]
         amount = np.maximum(np.round(base * rng.uniform(0.9, 1.1, len(p)), 0), 25)
         self.internal(
             p, m, "current", "savings", self.at_day(m, people.salary_day[p] + 1, (8, 20)), amount

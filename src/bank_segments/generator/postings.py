@@ -305,6 +305,29 @@ def _opening_cents(
     opening = np.where(saving, target - total, opening)
     opening = np.where(saving, np.maximum(opening, -min_cum + 5000), opening)
     opening = np.where(acc.role == ROLE["credit_card"], 0, opening)
+    return _keep_buffer_below(acc, people, opening, total, saving)
+
+
+def _keep_buffer_below(acc: Accounts, people: Persons, opening: np.ndarray, total: np.ndarray,
+                       saving: np.ndarray, months: float = 4.5) -> np.ndarray:  # fmt: skip
+    """Salaried persons not meant to be investment ready end under `months` salaries saved.
+
+    An opening balance lifted to keep a savings account from going negative can push the
+    savings past the cap set on the targets; the goal and term accounts, which only receive
+    money, give the excess back.
+    """
+    capped = people.salaried & ~people.inv_ready & (people.near_miss == 0)
+    end = np.where(saving, opening + total, 0)
+    excess = (
+        np.bincount(acc.person, weights=end, minlength=people.n) - months * 100 * people.salary_eur
+    )
+    excess = np.where(capped, np.maximum(excess, 0), 0)
+    flexible = np.isin(acc.role, [ROLE["savings_goal"], ROLE["term"]])
+    for a in np.flatnonzero(flexible & (excess[acc.person] > 0)):
+        p = acc.person[a]
+        cut = min(excess[p], max(opening[a] - 5000, 0))
+        opening[a] -= int(cut)
+        excess[p] -= cut
     return opening
 
 
