@@ -68,7 +68,8 @@ lint: install  ## ruff and sqlfluff
 	@$(BIN)/ruff check src tests
 	@$(BIN)/ruff format --check src tests
 	@echo "==> sqlfluff"
-	@$(BIN)/sqlfluff lint models macros tests analyses --disable-progress-bar --processes 2
+	@mkdir -p warehouse
+	@DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models macros tests analyses --disable-progress-bar --processes 2
 
 fixture: install  ## the deterministic test fixture (raw files)
 	@rm -rf $(FIXTURE_DIR)
