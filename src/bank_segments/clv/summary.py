@@ -142,3 +142,42 @@ def _birth_rows(
             "monetary_value": np.full(int(keep.sum()), np.nan),
         }
     )
+
+
+def summary_from_period_stats(
+    stats: pd.DataFrame,
+    observation_end: str | np.datetime64 | pd.Timestamp,
+    *,
+    period: Unit,
+    time_unit: Unit | None = None,
+    births: pd.Series | None = None,
+) -> pd.DataFrame:
+    """The summary of :func:`build_rfm_summary` from per-person period aggregates.
+
+    ``stats`` holds one row per person with ``person_id``, ``first_period_start``,
+    ``last_period_start``, ``n_periods``, ``total_value`` and ``first_value`` (value
+    of the first period), all over periods up to the observation end: a database
+    computes them in one pass, so that only one row per person reaches Python.
+    """
+    _check_unit(period)
+    time_unit = time_unit or period
+    _check_unit(time_unit)
+    end_index = int(period_index(np.array([np.datetime64(observation_end, "D")]), period)[0])
+    first = period_index(pd.to_datetime(stats["first_period_start"]).to_numpy(), period)
+    last = period_index(pd.to_datetime(stats["last_period_start"]).to_numpy(), period)
+    frequency = stats["n_periods"].to_numpy(dtype=np.int64) - 1
+    repeat_value = stats["total_value"].to_numpy(float) - stats["first_value"].to_numpy(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        monetary = np.where(frequency > 0, repeat_value / np.maximum(frequency, 1), np.nan)
+    summary = pd.DataFrame(
+        {
+            "person_id": stats["person_id"].to_numpy(),
+            "frequency": frequency,
+            "recency": _index_to_time(last - first, period, time_unit),
+            "t": _index_to_time(end_index - first, period, time_unit),
+            "monetary_value": monetary,
+        }
+    )
+    if births is not None:
+        summary = pd.concat([summary, _birth_rows(births, summary, end_index, period, time_unit)])
+    return summary.reset_index(drop=True)[SUMMARY_COLUMNS]

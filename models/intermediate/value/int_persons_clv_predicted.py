@@ -1,0 +1,33 @@
+"""Predicted activity and value of every customer person on as_of_date (BG/NBD + Gamma-Gamma).
+
+Persons with value periods are summarised from their first one; customer persons
+without any are scored as if their relationship start were their first purchase
+occasion (frequency 0, T from the first relationship date).
+"""
+
+import pandas as pd
+
+from bank_segments.clv import pipeline
+
+BIRTHS_SQL = """
+    select person_id, first_relationship_date as date
+    from persons
+    where not is_prospect and first_relationship_date is not null
+"""
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    period = str(dbt.config.get("clv_period"))
+    discount = float(dbt.config.get("clv_monthly_discount_rate"))
+    as_of_dates = dbt.ref("stg_run__as_of_dates").df()
+    as_of_date = pd.Timestamp(as_of_dates["as_of_date"].iloc[0]).date()
+    parameters = dbt.ref("int_clv_parameters_fitted").df()
+    transactions = dbt.ref("int_transactions_valued")
+    persons = dbt.ref("int_persons_profiled")
+    stats = transactions.query(
+        "value_transactions", pipeline.period_stats_sql(period, "value_transactions", as_of_date)
+    ).df()
+    births = persons.query("persons", BIRTHS_SQL).df()
+    summary = pipeline.summarise(stats, births, as_of_date, period)
+    return pipeline.score(summary, parameters, as_of_date, period, discount)
