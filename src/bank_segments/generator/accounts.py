@@ -158,7 +158,7 @@ def build_accounts(
                 later,
                 principal=float(draws.choice([1500, 3000, 6000])),
             )
-        loan_lo = max(since, tl.start_ts - 400 * DAY)
+        loan_lo = max(since + DAY, tl.start_ts - 400 * DAY)
         if not ready and draws.random() < persona.p_loan and loan_lo < latest_open:
             loan_open = int(draws.integers(loan_lo, latest_open))
             add(
@@ -175,7 +175,7 @@ def build_accounts(
                 "mortgage",
                 "MORTGAGE",
                 main,
-                max(since, tl.start_ts - int(draws.integers(200, 3000)) * DAY),
+                max(since + DAY, tl.start_ts - int(draws.integers(200, 3000)) * DAY),
                 principal=float(draws.integers(80, 320)) * 1000,
             )
         if people.fx_extra[p]:

@@ -36,7 +36,7 @@ class Records:
     main_record: np.ndarray  # person -> main record index (-1 for prospects)
     second_record: np.ndarray  # person -> second record index (main when none)
     first_channel: list[str]  # person -> opening channel of the first account
-    email: list[str | None]  # person -> canonical email
+    email: list[str | None]  # person -> canonical email when a customer record carries it
     digital_user_ids: dict[int, list[str]] = field(default_factory=dict)
     customer_ids_of: dict[int, list[str]] = field(default_factory=dict)
     mess: dict[str, int] = field(default_factory=dict)
@@ -158,7 +158,10 @@ class Identity:
             onboarding, channel = self._onboarding(p)
             first_channel[p] = channel
             values = self._identifier_sets(p)
-            emails[p] = self._email(p)
+            canonical = self._email(p)
+            # Only an email some record carries can link a registration to the person.
+            on_record = any(v[1] and v[1].strip().lower() == canonical for v in values)
+            emails[p] = canonical if on_record else None
             for k in range(int(people.n_records[p])):
                 index = len(ids)
                 cid = f"CU{self.chunk * 1_000_000 + index:010d}"
@@ -376,7 +379,7 @@ class Identity:
                 "registration_channel": channel,
             }
             reg_batch = tl.batch_at(reg_ts)
-            if origin == 1 and rng.random() < 0.12:
+            if origin == 1 and records.email[p] and rng.random() < 0.12:
                 # Registered with the customer's email but never linked to the record.
                 row["customer_id"] = None
                 row["email"] = self._format_email(email, 1)
