@@ -71,5 +71,5 @@
 {#- Free text such as a counterparty or merchant name: trimmed, inner white
     space collapsed, upper case. -#}
 {% macro normalize_name(expression) -%}
-    nullif(upper(trim({{ replace_pattern(expression, '[[:space:]]+', ' ') }})), '')
+    nullif(upper(trim({{ replace_pattern(expression, whitespace_pattern() ~ '+', ' ') }})), '')
 {%- endmacro %}

@@ -21,6 +21,21 @@
 {%- endmacro %}
 
 
+{#- One white-space character as a regular expression class (RE2 in DuckDB,
+    Java regular expressions in Spark). -#}
+{% macro whitespace_pattern() %}
+    {{ return(adapter.dispatch('whitespace_pattern', 'customer_segments')()) }}
+{% endmacro %}
+
+{% macro default__whitespace_pattern() -%}
+    {{ return('\\\\s') }}
+{%- endmacro %}
+
+{% macro duckdb__whitespace_pattern() -%}
+    {{ return('[[:space:]]') }}
+{%- endmacro %}
+
+
 {#- True when the whole text matches the (unanchored) pattern. -#}
 {% macro matches_pattern(expression, pattern) %}
     {{ return(adapter.dispatch('matches_pattern', 'customer_segments')(expression, pattern)) }}

@@ -55,7 +55,7 @@ bad_versions as (
         quarantine_reason as reason,
         raw_row,
         _file_name as file_name,
-        cast(_file_row_number as varchar) as position_in_file,
+        cast(_file_row_number as {{ dbt.type_string() }}) as position_in_file,
         _loaded_at
     from all_versions
     where not is_valid
@@ -91,11 +91,11 @@ unreadable_lines as (
         table_name,
         business_key,
         'unreadable_line' as reason_code,
-        'line ' || cast(line as varchar) || ' could not be read: '
+        'line ' || cast(line as {{ dbt.type_string() }}) || ' could not be read: '
         || lower(error_type) || ' (' || error_message || ')' as reason,
         {{ raw_row_json(['raw_line']) }} as raw_row,
         file_name,
-        'line ' || cast(line as varchar) as position_in_file,
+        'line ' || cast(line as {{ dbt.type_string() }}) as position_in_file,
         _loaded_at
     from reject_lines
 ),
