@@ -34,7 +34,7 @@ booked_by_as_of as (
     select
         transactions.*,
         (
-            transactions.transaction_code = 'REVERSAL'
+            coalesce(transactions.transaction_code = 'REVERSAL', false)
             or transactions.reversal_of_transaction_id is not null
         ) as is_reversal
     from transactions

@@ -71,7 +71,7 @@ identifier_labels_{{ i }} as (
     from propagated_{{ i - 1 }}
 ),
 
-propagated_{{ i }} as (
+propagated_{{ i }} as {{ materialized_cte() }} (
     select
         customer_id,
         identifier_key,

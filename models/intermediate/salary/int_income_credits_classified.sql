@@ -14,8 +14,13 @@
       `salary_min_stable_share` of its credits lie within
       +/- `salary_amount_tolerance` of the series' median amount, and that
       median is at least `salary_min_amount_eur`;
+    - the payer runs a payroll: it pays a recurring series to at least
+      `salary_min_payer_persons` persons, or it pays coded salary (SALARY /
+      SALA) to anyone, in the window. This separates employers from private
+      payers whose transfers are just as regular (a tenant's rent, a
+      parent's allowance); set the var to 1 to switch it off;
     - the detected salary credits are the stable credits of a recurring
-      series.
+      series from a payroll payer.
     Internal transfers, interest and reversals are never salary. -#}
 {%- set min_months = var('salary_min_months', 3) -%}
 {%- set min_cadence_days = var('salary_min_cadence_days', 25) -%}
@@ -23,6 +28,7 @@
 {%- set amount_tolerance = var('salary_amount_tolerance', 0.2) -%}
 {%- set min_stable_share = var('salary_min_stable_share', 0.75) -%}
 {%- set min_amount_eur = var('salary_min_amount_eur', 300) -%}
+{%- set min_payer_persons = var('salary_min_payer_persons', 2) -%}
 
 with transactions as (
     select * from {{ ref('int_transactions_classified') }}
@@ -44,10 +50,11 @@ credits as (
         transactions.flow_type,
         transactions.purpose_code,
         transactions.counterparty_key,
-        (
+        coalesce(
             transactions.transaction_code = 'SALARY'
             or transactions.flow_type = 'salary'
-            or transactions.purpose_code = 'SALA'
+            or transactions.purpose_code = 'SALA',
+            false
         ) as is_explicit_salary
     from transactions
     cross join run_dates
@@ -121,6 +128,20 @@ series as (
     group by person_id, counterparty_key
 ),
 
+payroll_payers as (
+    select counterparty_key
+    from series
+    where is_recurring_income
+    group by counterparty_key
+    having count(distinct person_id) >= {{ min_payer_persons }}
+
+    union
+
+    select counterparty_key
+    from credits
+    where is_explicit_salary and counterparty_key is not null
+),
+
 detected as (
     select
         candidates_scored.transaction_id,
@@ -128,12 +149,17 @@ detected as (
         candidates_scored.median_gap_days as series_median_gap_days,
         candidates_scored.median_amount_eur as series_median_amount_eur,
         series.is_recurring_income,
-        series.is_recurring_income and candidates_scored.is_stable_amount as is_detected_salary
+        payroll_payers.counterparty_key is not null as is_payroll_payer,
+        series.is_recurring_income
+        and candidates_scored.is_stable_amount
+        and payroll_payers.counterparty_key is not null as is_detected_salary
     from candidates_scored
     inner join series
         on
             candidates_scored.person_id = series.person_id
             and candidates_scored.counterparty_key = series.counterparty_key
+    left join payroll_payers
+        on candidates_scored.counterparty_key = payroll_payers.counterparty_key
 ),
 
 final as (
@@ -149,6 +175,7 @@ final as (
         credits.counterparty_key,
         credits.is_explicit_salary,
         coalesce(detected.is_recurring_income, false) as is_recurring_income_series,
+        coalesce(detected.is_payroll_payer, false) as is_payroll_payer,
         coalesce(detected.is_detected_salary, false) as is_detected_salary,
         credits.is_explicit_salary or coalesce(detected.is_detected_salary, false) as is_salary,
         case
