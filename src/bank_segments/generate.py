@@ -10,24 +10,34 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import multiprocessing as mp
 import shutil
 import sys
 import time
 from collections import Counter
-from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 
 import numpy as np
 
 from bank_segments.generator import engagement
-from bank_segments.generator.chunk import CHUNK_SIZE, ChunkResult, generate_chunk
+from bank_segments.generator.chunk import CHUNK_SIZE, PERSON_COLUMNS, generate_chunk
 from bank_segments.generator.reference import SOURCE_OF
 from bank_segments.generator.timeline import Timeline, add_months, build_timeline
-from bank_segments.generator.writer import GROUND_TRUTH, BatchWriter, write_ground_truth
+from bank_segments.generator.writer import (
+    GROUND_TRUTH,
+    BatchWriter,
+    bad_row_record,
+    merge_truth,
+    truncate_last_line,
+    write_truth_part,
+)
 
 DEFAULT_END = dt.date(2026, 10, 31)
 DEFAULT_MONTHS = 24
 DEFAULT_DAYS = 7
+PARTS = 2  # chunks are split over two writers (and processes) in larger runs
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -69,26 +79,71 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def _chunks(persons: int) -> list[tuple[int, int]]:
-    return [
-        (i, min(CHUNK_SIZE, persons - i * CHUNK_SIZE)) for i in range(-(-persons // CHUNK_SIZE))
-    ]
+    n_chunks = -(-persons // CHUNK_SIZE)
+    return [(i, min(CHUNK_SIZE, persons - i * CHUNK_SIZE)) for i in range(n_chunks)]
 
 
-def _results(args: argparse.Namespace, tl: Timeline, specs: list[dict]):
-    chunks = _chunks(args.persons)
-    workers = args.workers if args.workers is not None else (2 if len(chunks) > 1 else 1)
-    if workers <= 1:
-        for index, size in chunks:
-            yield generate_chunk(args.seed, index, size, tl, specs)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: list[Future[ChunkResult]] = []
-        queue = list(chunks)
-        while queue or pending:
-            while queue and len(pending) < workers + 1:
-                index, size = queue.pop(0)
-                pending.append(pool.submit(generate_chunk, args.seed, index, size, tl, specs))
-            yield pending.pop(0).result()
+@dataclass
+class Progress:
+    """Persons and rows done, shared by the worker processes, and the progress lines."""
+
+    persons: Synchronized
+    rows: Synchronized
+    started: float
+    total_chunks: int
+    quiet: bool
+
+    def report(self, chunk: int, n_persons: int, n_rows: int) -> None:
+        with self.persons.get_lock():
+            self.persons.value += n_persons
+            self.rows.value += n_rows
+            done, rows = self.persons.value, self.rows.value
+        if not self.quiet:
+            elapsed = time.monotonic() - self.started
+            line = f"chunk {chunk + 1}/{self.total_chunks}: {done:,} persons, {rows:,} rows"
+            print(f"{line}, {elapsed:.1f} s", file=sys.stderr, flush=True)
+
+
+_progress: Progress | None = None
+
+
+def _init_worker(progress: Progress) -> None:
+    global _progress
+    _progress = progress
+
+
+@dataclass
+class PartSummary:
+    rows: dict[str, int]
+    mess: Counter[str]
+
+
+def run_part(
+    seed: int,
+    part: int,
+    n_parts: int,
+    persons: int,
+    tl: Timeline,
+    specs: list[dict],
+    out: Path,
+    fmt: str,
+) -> PartSummary:
+    """Generates and writes every `n_parts`-th chunk, starting at `part`, into its own files."""
+    writer = BatchWriter(out, fmt, tl, suffix=f"_part{part}" if n_parts > 1 else "")
+    mess: Counter[str] = Counter()
+    for index, size in _chunks(persons)[part::n_parts]:
+        result = generate_chunk(seed, index, size, tl, specs)
+        before = sum(writer.rows.values())
+        for piece in result.pieces.values():
+            writer.write(piece)
+        bad = [bad_row_record(r, writer.relative_path(r.table, r.batch)) for r in result.bad_rows]
+        write_truth_part(out, index, result.persons, result.salary_ids, bad)
+        mess.update(result.mess)
+        mess.update(f"bad_rows.{r.table}.{r.kind}" for r in result.bad_rows)
+        if _progress is not None:
+            _progress.report(index, size, sum(writer.rows.values()) - before)
+    writer.close()
+    return PartSummary(dict(writer.rows), mess)
 
 
 def run(args: argparse.Namespace) -> dict[str, int]:
@@ -97,44 +152,48 @@ def run(args: argparse.Namespace) -> dict[str, int]:
     if args.out.exists():
         shutil.rmtree(args.out)
     args.out.mkdir(parents=True)
-    writer = BatchWriter(args.out, args.format, tl)
+    campaigns_writer = BatchWriter(args.out, args.format, tl)
     specs, campaigns = engagement.campaigns(np.random.default_rng(args.seed), tl)
-    writer.write(campaigns)
-    persons: list[dict[str, str]] = []
-    salary: list[str] = []
-    bad: list = []
+    campaigns_writer.write(campaigns)
+    campaigns_writer.close()
+
+    n_chunks = len(_chunks(args.persons))
+    n_parts = 1 if n_chunks == 1 else PARTS
+    workers = min(args.workers if args.workers is not None else PARTS, n_parts)
+    ctx = mp.get_context("fork")
+    progress = Progress(ctx.Value("q", 0), ctx.Value("q", 0), started, n_chunks, args.quiet)
+    jobs = [
+        (args.seed, part, n_parts, args.persons, tl, specs, args.out, args.format)
+        for part in range(n_parts)
+    ]
+    if workers <= 1:
+        _init_worker(progress)
+        summaries = [run_part(*job) for job in jobs]
+    else:
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(progress,)) as pool:
+            summaries = pool.starmap(run_part, jobs)
+
+    rows = Counter(campaigns_writer.rows)
     mess: Counter[str] = Counter()
-    done = 0
-    total_chunks = len(_chunks(args.persons))
-    for result in _results(args, tl, specs):
-        for piece in result.pieces.values():
-            writer.write(piece)
-        persons.extend(result.persons)
-        salary.extend(result.salary_ids)
-        bad.extend((row, writer.relative_path(row.table, row.batch)) for row in result.bad_rows)
-        mess.update(result.mess)
-        done += result.n_persons
-        if not args.quiet:
-            print(
-                f"chunk {result.index + 1}/{total_chunks}: {done} persons, "
-                f"{sum(writer.rows.values()):,} rows, {time.monotonic() - started:.1f} s",
-                file=sys.stderr,
-                flush=True,
-            )
-    writer.close()
-    truncated = writer.truncate_last_line("TX99990000000001", "AC0000000000")
-    if truncated is not None:
-        bad.append((truncated, writer.relative_path("transactions", truncated.batch)))
-    mess.update({f"bad_rows.{row.table}.{row.kind}": 1 for row, _ in bad})
-    write_ground_truth(args.out, persons, salary, bad, dict(mess))
+    for summary in summaries:
+        rows.update(summary.rows)
+        mess.update(summary.mess)
+    extra_bad = []
+    if args.format == "csv":
+        truncated = truncate_last_line(args.out, "TX99990000000001", "AC0000000000")
+        if truncated is not None:
+            extra_bad.append(bad_row_record(*truncated))
+            mess["bad_rows.transactions.truncated_last_line"] += 1
+            rows["transactions"] += 1
+    merge_truth(args.out, list(PERSON_COLUMNS), extra_bad, dict(mess))
     if not args.quiet:
-        rows = ", ".join(f"{SOURCE_OF[t]}.{t}={n:,}" for t, n in writer.rows.items())
+        text = ", ".join(f"{SOURCE_OF[t]}.{t}={rows[t]:,}" for t in SOURCE_OF)
         print(
-            f"wrote {args.persons} persons to {args.out} ({args.format}) in "
-            f"{time.monotonic() - started:.1f} s: {rows}; ground truth in {GROUND_TRUTH}/",
+            f"wrote {args.persons:,} persons to {args.out} ({args.format}) in "
+            f"{time.monotonic() - started:.1f} s: {text}; ground truth in {GROUND_TRUTH}/",
             file=sys.stderr,
         )
-    return dict(writer.rows)
+    return dict(rows)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -78,9 +78,9 @@ def inject(rng: np.random.Generator, chunk: int, pieces: dict[str, Piece], n_bat
         if piece.n_rows == 0:
             continue
         count = max(1, int(rng.binomial(piece.n_rows, RATE.get(table, 0.0))))
-        rows = rng.choice(piece.n_rows, size=min(count, piece.n_rows), replace=False)
-        for i in np.sort(rows):
-            row = piece.data.slice(int(i), 1).to_pylist()[0]
+        rows = np.sort(rng.choice(piece.n_rows, size=min(count, piece.n_rows), replace=False))
+        templates = piece.data.take(pa.array(rows)).to_pylist()
+        for i, row in zip(rows, templates, strict=True):
             batch = int(piece.batch[i])
             key_column = KEY[table]
             valid_version = False

@@ -16,6 +16,29 @@ from bank_segments.generator.reference import load_reference
 from bank_segments.generator.timeline import Timeline
 
 CHUNK_SIZE = 10_000
+PERSON_COLUMNS = (
+    "person_key",
+    "customer_ids",
+    "digital_user_ids",
+    "persona",
+    "origin",
+    "is_prospect",
+    "is_erased",
+    "is_salaried",
+    "monthly_salary_eur",
+    "salary_payer",
+    "salary_is_coded",
+    "dependents",
+    "has_consent",
+    "is_investment_ready_intended",
+    "investment_ready_near_miss",
+    "is_green",
+    "is_dormant",
+    "is_churning",
+    "main_currency",
+    "customer_records",
+    "record_link",
+)
 
 
 @dataclass
@@ -116,6 +139,7 @@ def _truth(people, records) -> list[dict[str, str]]:
                 "record_link": link[int(people.n_records[p])],
             }
         )
+    assert not rows or tuple(rows[0]) == PERSON_COLUMNS
     return rows
 
 

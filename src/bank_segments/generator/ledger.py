@@ -416,7 +416,7 @@ class Ledger:
         self.emit(
             p, m, "current", self.in_month(m), 15.0, False, "FEE", desc=catalog.DESC["Account fee"]
         )
-        counts = rng.poisson(0.5, self.active.shape) * self.active
+        counts = rng.poisson(0.35, self.active.shape) * self.active
         counts[people.inv_ready] = np.minimum(counts[people.inv_ready], 1)
         p, m = self.expand(counts)
         self.emit(

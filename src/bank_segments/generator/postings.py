@@ -119,15 +119,13 @@ def settle(
     pending_first = np.concatenate(
         [pending_first, np.zeros(len(rev["ts"]) + len(unk["ts"]) + len(pend["ts"]), bool)]
     )
+    # Ids follow booking time; the arrays stay in generation order and carry their id number.
     order = np.lexsort((merged["acc"], merged["ts"]))
-    position = np.empty_like(order)
-    position[order] = np.arange(len(order))
-    merged = {k: v[order] for k, v in merged.items()}
-    status, pending_first = status[order], pending_first[order]
-    reversal_of = reversal_of[order]
-    reversal_of = np.where(reversal_of >= 0, position[np.maximum(reversal_of, 0)], reversal_of)
+    number = np.empty_like(order)
+    number[order] = np.arange(len(order))
+    merged["number"] = number
     prefix = f"TX{chunk:04d}"
-    ids = render.ids(prefix, np.arange(len(order)), 9)
+    ids = render.ids(prefix, number, 9)
     return Postings(
         merged,
         status,
@@ -213,7 +211,7 @@ def render_transactions(
     code_text = [*codes, *[f" {c.lower()} " for c in codes], *[f"{c.title()}  " for c in codes]]
     value_shift = np.where(tx["channel"][idx] == CHANNEL["card"], rng.integers(0, 2, k), 0) * DAY
     rev = post.reversal_of[idx]
-    rev_text = render.ids(post.id_prefix, np.maximum(rev, 0), 9)
+    rev_text = render.ids(post.id_prefix, tx["number"][np.maximum(rev, 0)], 9)
     if (rev < 0).any():
         rev_text = pc.if_else(pa.array(rev < 0), pa.scalar(None, pa.string()), rev_text)
     unknown = rev == UNKNOWN_TARGET
@@ -224,7 +222,7 @@ def render_transactions(
             rev_list[pos] = value
         rev_text = pa.array(rev_list, pa.string())
     arrays = {
-        "transaction_id": render.ids(post.id_prefix, idx, 9),
+        "transaction_id": render.ids(post.id_prefix, tx["number"][idx], 9),
         "account_id": render.categorical(tx["acc"][idx], acc.account_id),
         "booked_at": render.timestamps(ts, tx["offset"][idx]),
         "value_date": render.dates(ts + value_shift),
