@@ -56,7 +56,9 @@ snapshots as (
         ) as next_balance_date
     from balances
     cross join run_dates
-    where balances.balance_date <= run_dates.as_of_date
+    where
+        balances.balance_date <= run_dates.as_of_date
+        and cast(balances._loaded_at as date) <= run_dates.as_of_date
 ),
 
 open_account_dates as (

@@ -42,6 +42,9 @@ booked_by_as_of as (
     where
         transactions.status = 'booked'
         and transactions.booked_date <= run_dates.as_of_date
+        -- staging already keeps only versions loaded by as_of_date; kept here so
+        -- that this model is point-in-time on its own
+        and cast(transactions._loaded_at as date) <= run_dates.as_of_date
 ),
 
 cancelled_transactions as (
