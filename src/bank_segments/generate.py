@@ -48,7 +48,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--persons", type=int, required=True, help="natural persons to generate")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--out", type=Path, required=True, help="output folder (replaced)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="output folder; its source folders and ground truth are replaced",
+    )
     parser.add_argument("--format", choices=("csv", "parquet"), default="parquet")
     parser.add_argument(
         "--start-date",
@@ -149,9 +154,10 @@ def run_part(
 def run(args: argparse.Namespace) -> dict[str, int]:
     started = time.monotonic()
     tl = build_timeline(args.start_date, args.end_date, args.days)
-    if args.out.exists():
-        shutil.rmtree(args.out)
-    args.out.mkdir(parents=True)
+    # Only what this generator writes is replaced; anything else in the folder stays.
+    for name in (*sorted(set(SOURCE_OF.values())), GROUND_TRUTH):
+        shutil.rmtree(args.out / name, ignore_errors=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     campaigns_writer = BatchWriter(args.out, args.format, tl)
     specs, campaigns = engagement.campaigns(np.random.default_rng(args.seed), tl)
     campaigns_writer.write(campaigns)

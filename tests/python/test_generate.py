@@ -141,11 +141,17 @@ def test_parquet_and_csv_hold_the_same_rows(
 
 def test_days_and_dates_shape_the_batches(tmp_path: Path) -> None:
     out = tmp_path / "short"
+    stale = out / "core_banking" / "transactions" / "stale.csv"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old run")
+    (out / "notes.txt").write_text("not the generator's")
     main(["--persons", "40", "--seed", "3", "--out", str(out), "--format", "csv", "--quiet",
           "--start-date", "2024-01-01", "--end-date", "2025-12-31", "--days", "0"])  # fmt: skip
     names = sorted(p.stem for p in (out / "core_banking" / "transactions").glob("*.csv"))
     assert names[0] == "batch_2024-02-01" and names[-1] == "batch_2026-01-01"
     assert len(names) == 24
+    assert not stale.exists(), "an earlier run's files are replaced"
+    assert (out / "notes.txt").exists(), "other files in the folder are left alone"
 
 
 # -- ground truth ----------------------------------------------------------------------------

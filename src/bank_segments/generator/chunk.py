@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from bank_segments.generator import badrows, engagement, personas, postings
 from bank_segments.generator.accounts import build_accounts
-from bank_segments.generator.identity import Identity
+from bank_segments.generator.identity import Identity, Records
 from bank_segments.generator.ledger import Ledger
 from bank_segments.generator.pieces import Piece
-from bank_segments.generator.population import CURRENCIES, NEAR_MISSES, ORIGINS, draw_persons
+from bank_segments.generator.population import (
+    CURRENCIES,
+    NEAR_MISSES,
+    ORIGINS,
+    Persons,
+    draw_persons,
+)
 from bank_segments.generator.reference import load_reference
 from bank_segments.generator.timeline import Timeline
 
@@ -56,7 +63,7 @@ def chunk_seed(seed: int, index: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=(index,)))
 
 
-def new_key(chunk: int) -> object:
+def new_key(chunk: int) -> Callable[[str, int], str]:
     def make(table: str, counter: int) -> str:
         if table == "transactions":
             return f"TX{chunk:04d}9{counter:08d}"
@@ -109,7 +116,7 @@ def generate_chunk(
     return ChunkResult(index, n_persons, pieces, _truth(people, records), salary_ids, bad, mess)
 
 
-def _truth(people, records) -> list[dict[str, str]]:
+def _truth(people: Persons, records: Records) -> list[dict[str, str]]:
     rows = []
     link = {0: "none", 1: "none", 2: "duplicate", 3: "chain"}
     for p, key in enumerate(people.keys):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pyarrow as pa
 
 from bank_segments.generator import personas, render
 from bank_segments.generator.identity import Records
 from bank_segments.generator.pieces import Piece, RowBuilder, iso, table_from_arrays
 from bank_segments.generator.population import Persons, pick
-from bank_segments.generator.timeline import DAY, Timeline, to_epoch
+from bank_segments.generator.timeline import DAY, Timeline
 
 EVENTS = (
     "login",
@@ -225,8 +226,6 @@ def campaign_contacts(
     last_batch = tl.batch_of(last_ts)
     updated = np.flatnonzero(last_batch > first_batch)
     rows = np.concatenate([np.arange(n), updated])
-    early = np.concatenate([np.ones(n, bool), np.zeros(len(updated), bool)])
-    early[:n][updated] = True
     late_row = np.concatenate([np.zeros(n, bool), np.ones(len(updated), bool)])
     # The first delivery of a contact whose engagement came in a later batch carries no events.
     show_events = (
@@ -236,7 +235,7 @@ def campaign_contacts(
         [np.where(np.isin(np.arange(n), updated), first_batch, last_batch), last_batch[updated]]
     )
 
-    def stamp(values: np.ndarray) -> object:
+    def stamp(values: np.ndarray) -> pa.Array:
         values = values[rows]
         mask = (values < 0) | ~show_events
         return render.timestamps(np.maximum(values, 0), render.random_offsets(rng, len(rows)), mask)
@@ -263,9 +262,4 @@ def campaign_contacts(
         "control": int(v["control"].sum()),
         "converted": int((v["converted"] >= 0).sum()),
     }
-    del early
     return Piece("campaign_contacts", table_from_arrays("campaign_contacts", arrays), batch), mess
-
-
-def campaign_epoch(day: dt.date) -> int:
-    return to_epoch(day)
