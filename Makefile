@@ -52,7 +52,7 @@ data: install  ## generate the demo raw data unless RAW_DATA_DIR already holds s
 build: install  ## dbt build on DuckDB (seeds, models, tests)
 	@mkdir -p $(dir $(DUCKDB_PATH))
 	@echo "==> dbt build ($(DUCKDB_PATH))"
-	@$(DBT) build --fail-fast=false $(DBT_ARGS)
+	@$(DBT) build $(DBT_ARGS)
 
 validate: install  ## Great Expectations on the public marts
 	@echo "==> validating the marts with Great Expectations"
@@ -80,7 +80,7 @@ fixture-build: fixture  ## dbt build on the fixture
 	@rm -f $(FIXTURE_DB) $(FIXTURE_DB).wal
 	@mkdir -p warehouse
 	@echo "==> dbt build on the fixture"
-	@RAW_DATA_DIR=$(FIXTURE_DIR) DUCKDB_PATH=$(FIXTURE_DB) $(DBT) build --fail-fast=false
+	@RAW_DATA_DIR=$(FIXTURE_DIR) DUCKDB_PATH=$(FIXTURE_DB) $(DBT) build
 	@echo "==> Great Expectations on the fixture marts"
 	@$(BIN)/python -m bank_segments.validate --database $(FIXTURE_DB)
 
