@@ -1,0 +1,218 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key=['person_id', 'segment_id', 'valid_from'],
+        incremental_strategy=segment_incremental_strategy(),
+        on_schema_change='fail',
+    )
+}}
+
+{#- One row per period during which a person had the same status (and rule
+    version) in a segment: valid_from is the first as_of_date of the period,
+    valid_to the first as_of_date at which it no longer held (NULL while
+    current). Each run merges the membership of its dates, in date order,
+    into the open rows; dates before the latest change already recorded are
+    ignored (see the model description). Persons erased since are removed by
+    the post-hook of fct_segment_summary, once the summary has counted their
+    last movements, so that a replay counts exactly what daily runs counted. -#}
+
+with membership as (
+    select * from {{ ref('fct_segment_membership') }}
+),
+
+{% if is_incremental() %}
+
+history as (
+    select * from {{ this }}
+),
+
+watermark as (
+    -- the latest date at which anything changed: earlier dates are history
+    select coalesce(max(coalesce(valid_to, valid_from)), cast('1900-01-01' as date)) as changed_through_date
+    from history
+),
+
+open_rows as (
+    select
+        history.person_id,
+        history.segment_id,
+        history.segment_version,
+        history.status,
+        history.valid_from
+    from history
+    where history.valid_to is null
+),
+
+{% else %}
+
+open_rows as (
+    select
+        person_id,
+        segment_id,
+        segment_version,
+        status,
+        as_of_date as valid_from
+    from membership
+    where false
+),
+
+{% endif %}
+
+run_membership as (
+    select
+        membership.person_id,
+        membership.segment_id,
+        membership.segment_version,
+        membership.status,
+        membership.as_of_date
+    from membership
+    {%- if is_incremental() %}
+    where membership.as_of_date >= (select watermark.changed_through_date from watermark)
+    {%- endif %}
+),
+
+run_dates as (
+    select distinct as_of_date from run_membership
+),
+
+-- every (person, segment) known before or during the run, on every run date;
+-- a pair missing on a date is `absent` (person erased, segment retired)
+tracked_pairs as (
+    select
+        person_id,
+        segment_id
+    from run_membership
+    union
+    select
+        person_id,
+        segment_id
+    from open_rows
+),
+
+observed as (
+    select
+        tracked_pairs.person_id,
+        tracked_pairs.segment_id,
+        run_membership.segment_version,
+        coalesce(run_membership.status, 'absent') as status,
+        run_dates.as_of_date as state_date,
+        1 as is_run_state
+    from tracked_pairs
+    cross join run_dates
+    left join run_membership
+        on
+            tracked_pairs.person_id = run_membership.person_id
+            and tracked_pairs.segment_id = run_membership.segment_id
+            and run_dates.as_of_date = run_membership.as_of_date
+    union all
+    select
+        person_id,
+        segment_id,
+        segment_version,
+        status,
+        valid_from as state_date,
+        0 as is_run_state
+    from open_rows
+),
+
+sequenced as (
+    select
+        observed.*,
+        lag(observed.status) over (
+            partition by observed.person_id, observed.segment_id
+            order by observed.state_date, observed.is_run_state
+        ) as previous_status,
+        lag(observed.segment_version) over (
+            partition by observed.person_id, observed.segment_id
+            order by observed.state_date, observed.is_run_state
+        ) as previous_segment_version
+    from observed
+),
+
+-- a run state starts a new period when status or version differs from the state before it
+change_points as (
+    select
+        person_id,
+        segment_id,
+        segment_version,
+        status,
+        state_date
+    from sequenced
+    where
+        is_run_state = 1
+        and (
+            previous_status is null
+            or status != previous_status
+            or coalesce(segment_version, -1) != coalesce(previous_segment_version, -1)
+        )
+),
+
+periods as (
+    select
+        change_points.*,
+        lead(change_points.state_date) over (
+            partition by change_points.person_id, change_points.segment_id
+            order by change_points.state_date
+        ) as next_change_date
+    from change_points
+),
+
+first_changes as (
+    select
+        person_id,
+        segment_id,
+        min(state_date) as first_change_date
+    from change_points
+    group by person_id, segment_id
+),
+
+-- open rows that this run closes (a change on their own start date replaces them instead)
+closed_open_rows as (
+    select
+        open_rows.person_id,
+        open_rows.segment_id,
+        open_rows.segment_version,
+        open_rows.status,
+        open_rows.valid_from,
+        first_changes.first_change_date as valid_to
+    from open_rows
+    inner join first_changes
+        on
+            open_rows.person_id = first_changes.person_id
+            and open_rows.segment_id = first_changes.segment_id
+    where first_changes.first_change_date > open_rows.valid_from
+),
+
+new_periods as (
+    select
+        person_id,
+        segment_id,
+        segment_version,
+        status,
+        state_date as valid_from,
+        next_change_date as valid_to
+    from periods
+    where status != 'absent'
+),
+
+final as (
+    select
+        person_id,
+        segment_id,
+        cast(segment_version as integer) as segment_version,
+        status,
+        valid_from,
+        valid_to
+    from closed_open_rows
+    union all
+    select
+        person_id,
+        segment_id,
+        cast(segment_version as integer) as segment_version,
+        status,
+        valid_from,
+        valid_to
+    from new_periods
+)
+
+select * from final

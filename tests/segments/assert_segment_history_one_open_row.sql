@@ -1,0 +1,46 @@
+-- The history keeps exactly one open row (valid_to is null) per person and
+-- segment still evaluated, and no open row for a pair the latest run did not see.
+with history as (
+    select * from {{ ref('fct_segment_membership_history') }}
+),
+
+membership as (
+    select * from {{ ref('fct_segment_membership') }}
+),
+
+latest_membership as (
+    select
+        person_id,
+        segment_id
+    from membership
+    where as_of_date = (select max(as_of_date) from membership)
+),
+
+open_rows as (
+    select
+        person_id,
+        segment_id,
+        count(*) as n_open
+    from history
+    where valid_to is null
+    group by person_id, segment_id
+),
+
+problems as (
+    select
+        coalesce(latest_membership.person_id, open_rows.person_id) as person_id,
+        coalesce(latest_membership.segment_id, open_rows.segment_id) as segment_id,
+        coalesce(open_rows.n_open, 0) as n_open
+    from latest_membership
+    full outer join open_rows
+        on
+            latest_membership.person_id = open_rows.person_id
+            and latest_membership.segment_id = open_rows.segment_id
+    where
+        (coalesce(open_rows.n_open, 0) != 1 or latest_membership.person_id is null)
+        -- an out-of-order run (older than the history) leaves the history as it was
+        and (select max(as_of_date) from membership)
+        >= (select max(coalesce(history.valid_to, history.valid_from)) from history)
+)
+
+select * from problems
