@@ -25,7 +25,7 @@ FIXTURE_SEED := 7
 
 DBT := $(BIN)/dbt
 
-.PHONY: help install run data build validate summary test lint fixture fixture-build \
+.PHONY: help install run data build validate summary test lint fixture fixture-build export-audiences \
         pytest clean bench backfill docs quality-report
 
 help:  ## list the targets
@@ -95,3 +95,19 @@ docs: install  ## build and serve the dbt docs site
 
 clean:  ## remove build outputs (not the venv)
 	rm -rf target logs warehouse exports reports
+
+# --- segments: backfill and audience exports ---------------------------------
+# `make backfill FROM=2025-01-01 TO=2025-03-31 STEP=day|month` replays the
+# segment history over a date range (inputs per date, segments in one pass);
+# `make export-audiences` writes exports/audiences/<segment_id>/<as_of_date>.parquet.
+FROM ?=
+TO ?=
+STEP ?= day
+
+backfill: install  ## replay segment membership: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD STEP=day|month
+	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD [STEP=day|month]"; exit 2; }
+	@$(BIN)/python -m bank_segments.backfill --from $(FROM) --to $(TO) --step $(STEP)
+	@$(BIN)/python -m bank_segments.export_audiences --database $(DUCKDB_PATH)
+
+export-audiences: install  ## write the audience exports (Parquet) of the last run
+	@$(BIN)/python -m bank_segments.export_audiences --database $(DUCKDB_PATH)
