@@ -8,12 +8,17 @@ membership as (
     select * from {{ ref('fct_segment_membership') }}
 ),
 
+latest_date as (
+    select max(as_of_date) as as_of_date from membership
+),
+
 latest_membership as (
     select
-        person_id,
-        segment_id
+        membership.person_id,
+        membership.segment_id
     from membership
-    where as_of_date = (select max(as_of_date) from membership)
+    inner join latest_date
+        on membership.as_of_date = latest_date.as_of_date
 ),
 
 open_rows as (
@@ -39,7 +44,7 @@ problems as (
     where
         (coalesce(open_rows.n_open, 0) != 1 or latest_membership.person_id is null)
         -- an out-of-order run (older than the history) leaves the history as it was
-        and (select max(as_of_date) from membership)
+        and (select latest_date.as_of_date from latest_date)
         >= (select max(coalesce(history.valid_to, history.valid_from)) from history)
 )
 

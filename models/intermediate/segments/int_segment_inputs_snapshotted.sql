@@ -41,10 +41,10 @@ final as (
         persons.origin,
         persons.is_digital_active,
         persons.first_relationship_date,
-        persons.tenure_months
-        {%- for column in feature_columns %},
-        run_features.{{ column }}
+        {%- for column in feature_columns %}
+            run_features.{{ column }},
         {%- endfor %}
+        persons.tenure_months
     from persons
     left join run_features
         on persons.person_id = run_features.person_id

@@ -20,30 +20,29 @@ with membership as (
     select * from {{ ref('fct_segment_membership') }}
 ),
 
-{% if is_incremental() %}
-
-history as (
-    select * from {{ this }}
+previous_history as (
+    -- the history before this run (none on a first or full-refresh build)
+    {%- if is_incremental() %}
+        select
+            person_id,
+            segment_id,
+            segment_version,
+            status,
+            valid_from,
+            valid_to
+        from {{ this }}
+    {%- else %}
+        select
+            person_id,
+            segment_id,
+            segment_version,
+            status,
+            as_of_date as valid_from,
+            as_of_date as valid_to
+        from membership
+        where false
+    {%- endif %}
 ),
-
-watermark as (
-    -- the latest date at which anything changed: earlier dates are history
-    select coalesce(max(coalesce(valid_to, valid_from)), cast('1900-01-01' as date)) as changed_through_date
-    from history
-),
-
-open_rows as (
-    select
-        history.person_id,
-        history.segment_id,
-        history.segment_version,
-        history.status,
-        history.valid_from
-    from history
-    where history.valid_to is null
-),
-
-{% else %}
 
 open_rows as (
     select
@@ -51,12 +50,16 @@ open_rows as (
         segment_id,
         segment_version,
         status,
-        as_of_date as valid_from
-    from membership
-    where false
+        valid_from
+    from previous_history
+    where valid_to is null
 ),
 
-{% endif %}
+watermark as (
+    -- the latest date at which anything changed: earlier run dates are history
+    select coalesce(max(coalesce(valid_to, valid_from)), cast('1900-01-01' as date)) as changed_through_date
+    from previous_history
+),
 
 run_membership as (
     select
@@ -66,9 +69,7 @@ run_membership as (
         membership.status,
         membership.as_of_date
     from membership
-    {%- if is_incremental() %}
     where membership.as_of_date >= (select watermark.changed_through_date from watermark)
-    {%- endif %}
 ),
 
 run_dates as (
