@@ -36,7 +36,7 @@ def mart(name: str) -> pd.DataFrame | None:
 
 def missing(*names: str) -> None:
     st.info(
-        f"Not available: {', '.join(names)} has not been exported to {FOLDER}. "
+        f"Not available: {' / '.join(names)} not exported to {FOLDER}. "
         "Run `make run` (or `make export` after a build)."
     )
 
@@ -47,15 +47,20 @@ def header(manifest: dict, persons: pd.DataFrame | None, features: pd.DataFrame 
     st.caption(
         f"As of {as_of} · exported {manifest.get('exported_at', 'unknown')} · marts in {FOLDER}"
     )
-    kpis = st.columns(4)
+    kpis = st.columns(5)
     if persons is not None:
         kpis[0].metric("Persons", f"{len(persons):,}")
         prospects = int((persons["origin"] == "digital_prospect").sum())
-        kpis[1].metric("Customers", f"{len(persons) - prospects:,}", f"{prospects:,} prospects")
-        active = persons["is_digital_active"].fillna(False).astype(bool).mean()
-        kpis[2].metric("Digitally active", f"{active:.0%}")
+        kpis[1].metric("Customers", f"{len(persons) - prospects:,}")
+        kpis[2].metric("Digital prospects", f"{prospects:,}")
+        active = persons["is_digital_active"].astype("boolean").fillna(False).mean()
+        kpis[3].metric("Digitally active", f"{active:.0%}")
     if features is not None and "clv_12m_eur" in features:
-        kpis[3].metric("Predicted CLV, next 12 months", f"EUR {features['clv_12m_eur'].sum():,.0f}")
+        kpis[4].metric(
+            "Predicted CLV, next 12 months",
+            f"{features['clv_12m_eur'].astype(float).sum():,.0f}",
+            help="Sum over customers, discounted, in the reporting currency (EUR by default).",
+        )
 
 
 def segment_sizes(
@@ -288,7 +293,7 @@ def origin_section(persons: pd.DataFrame | None) -> None:
 def main() -> None:
     manifest = data.load_manifest(FOLDER)
     persons = mart("dim_persons")
-    features = mart("fct_person_features")
+    features = data.latest_snapshot(mart("fct_person_features"))
     segments = mart("dim_segments")
     membership = mart("fct_segment_membership")
     header(manifest, persons, features)

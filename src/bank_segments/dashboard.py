@@ -46,6 +46,13 @@ def load_manifest(folder: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def latest_snapshot(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Rows of the latest as_of_date (snapshot marts may hold several dates)."""
+    if frame is None or frame.empty or "as_of_date" not in frame:
+        return frame
+    return frame.loc[frame["as_of_date"] == frame["as_of_date"].max()]
+
+
 def month_ends(start: pd.Timestamp, end: pd.Timestamp) -> list[pd.Timestamp]:
     """Month-end dates from the month of `start` through `end`, and `end` itself."""
     points = list(pd.date_range(start.to_period("M").to_timestamp("M"), end, freq="ME"))

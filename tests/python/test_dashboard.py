@@ -161,6 +161,12 @@ def test_origin_activity_matrix_orders_the_four_origins() -> None:
     assert matrix.loc["digital_client"].to_dict() == {"digitally active": 1, "not active": 1}
 
 
+def test_latest_snapshot_keeps_the_last_as_of_date() -> None:
+    features = pd.DataFrame({"as_of_date": ["2025-05-31", "2025-06-30", "2025-06-30"]})
+    assert len(data.latest_snapshot(features)) == 2
+    assert data.latest_snapshot(None) is None
+
+
 def test_clv_by_tier_quantiles() -> None:
     features = pd.DataFrame(
         {"value_tier": ["A", "A", "B", "B", None], "clv_12m_eur": [100, 300, 10, None, 5]}
