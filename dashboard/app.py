@@ -176,7 +176,8 @@ def transitions_section(transitions: pd.DataFrame | None, segments: pd.DataFrame
     )
     shown = moves.loc[moves["group"] == group]
     base = alt.Chart(shown).encode(
-        x=alt.X("to_segment:N", title="to"), y=alt.Y("from_segment:N", title="from")
+        x=alt.X("to_segment:N", title="to", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("from_segment:N", title="from"),
     )
     heat = base.mark_rect().encode(
         color=alt.Color("persons:Q", scale=alt.Scale(scheme="blues")),

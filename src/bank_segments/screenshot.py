@@ -295,7 +295,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-charts", type=int, default=1)
     args = parser.parse_args(argv)
     try:
-        with run_dashboard(args.marts.resolve()) as url:
+        marts = args.marts.resolve()
+        if marts.is_relative_to(PROJECT_DIR):
+            marts = marts.relative_to(PROJECT_DIR)  # the app runs in the project folder
+        with run_dashboard(marts) as url:
             state = capture(url, args.out, min_charts=args.min_charts)
     except ChromiumMissingError as error:
         print(f"error: {error}", file=sys.stderr)
