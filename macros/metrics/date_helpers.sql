@@ -18,7 +18,7 @@
 
 {#- Whole days from start_date to end_date (positive when end is later). -#}
 {% macro days_between(start_date, end_date) -%}
-    {{ dbt.datediff(start_date, end_date, 'day') }}
+    {{ dbt.datediff(start_date, end_date, 'day') | trim }}
 {%- endmacro %}
 
 {#- Whole calendar months between the first days of two months. -#}

@@ -57,7 +57,7 @@ live_accounts as (
 staging_totals as (
     select
         live_accounts.currency,
-        {{ month_start('booked.booked_date') }} as month,
+        {{ month_start('booked.booked_date') }} as flow_month,
         sum(case when booked.direction = 'credit' then booked.amount else -booked.amount end) as staging_net
     from booked
     inner join live_accounts
@@ -72,7 +72,7 @@ staging_totals as (
 classified_totals as (
     select
         currency,
-        booked_month as month,
+        booked_month as flow_month,
         sum(case when direction = 'credit' then amount else -amount end) as classified_net
     from classified
     group by currency, booked_month
@@ -81,14 +81,14 @@ classified_totals as (
 compared as (
     select
         coalesce(staging_totals.currency, classified_totals.currency) as currency,
-        coalesce(staging_totals.month, classified_totals.month) as month,
+        coalesce(staging_totals.flow_month, classified_totals.flow_month) as flow_month,
         coalesce(staging_totals.staging_net, 0) as staging_net,
         coalesce(classified_totals.classified_net, 0) as classified_net
     from staging_totals
     full outer join classified_totals
         on
             staging_totals.currency = classified_totals.currency
-            and staging_totals.month = classified_totals.month
+            and staging_totals.flow_month = classified_totals.flow_month
 ),
 
 failures as (

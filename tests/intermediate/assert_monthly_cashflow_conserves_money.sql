@@ -22,7 +22,8 @@ run_dates as (
 
 mart_totals as (
     select
-        month,
+        -- `month` is the name the public interface uses
+        month as flow_month,  -- noqa: RF04
         sum(net_eur) as mart_net_eur
     from cashflow
     group by month
@@ -30,7 +31,7 @@ mart_totals as (
 
 eligible_flows as (
     select
-        transactions.booked_month as month,
+        transactions.booked_month as flow_month,
         sum(transactions.signed_amount_eur) as eligible_net_eur
     from transactions
     inner join persons
@@ -45,12 +46,12 @@ eligible_flows as (
 
 compared as (
     select
-        coalesce(mart_totals.month, eligible_flows.month) as month,
+        coalesce(mart_totals.flow_month, eligible_flows.flow_month) as flow_month,
         coalesce(mart_totals.mart_net_eur, 0) as mart_net_eur,
         coalesce(eligible_flows.eligible_net_eur, 0) as eligible_net_eur
     from mart_totals
     full outer join eligible_flows
-        on mart_totals.month = eligible_flows.month
+        on mart_totals.flow_month = eligible_flows.flow_month
 ),
 
 failures as (

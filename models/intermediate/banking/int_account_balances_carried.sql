@@ -74,7 +74,10 @@ open_account_dates as (
         reference_dates.reference_date
     from accounts
     cross join reference_dates
-    where {{ is_account_open_on('accounts.opened_date', 'accounts.closed_date', 'accounts.status', 'reference_dates.reference_date') }}
+    where
+        {{ is_account_open_on(
+            'accounts.opened_date', 'accounts.closed_date', 'accounts.status', 'reference_dates.reference_date'
+        ) }}
 ),
 
 carried as (
@@ -86,10 +89,10 @@ carried as (
     left join snapshots
         on
             open_account_dates.account_id = snapshots.account_id
-            and snapshots.balance_date <= open_account_dates.reference_date
+            and open_account_dates.reference_date >= snapshots.balance_date
             and (
                 snapshots.next_balance_date is null
-                or snapshots.next_balance_date > open_account_dates.reference_date
+                or open_account_dates.reference_date < snapshots.next_balance_date
             )
 ),
 

@@ -24,8 +24,6 @@ accounts_known as (
         accounts.account_id,
         accounts.customer_id,
         consolidated_customers.person_id,
-        upper(trim(accounts.product_code)) as product_code,
-        upper(trim(accounts.currency)) as currency,
         accounts.opened_at,
         cast(accounts.opened_at as date) as opened_date,
         accounts.closed_at,
@@ -33,7 +31,9 @@ accounts_known as (
         accounts.status,
         accounts.opening_channel,
         accounts.credit_limit,
-        run_dates.as_of_date
+        run_dates.as_of_date,
+        upper(trim(accounts.product_code)) as product_code,
+        upper(trim(accounts.currency)) as currency
     from accounts
     inner join consolidated_customers
         on accounts.customer_id = consolidated_customers.customer_id
@@ -44,10 +44,10 @@ accounts_known as (
 families as (
     select
         accounts_known.*,
-        product_catalogue.product_code is not null as is_catalogued_product,
         product_catalogue.is_savings_family as catalogue_is_savings_family,
         product_catalogue.is_investment_family as catalogue_is_investment_family,
         product_catalogue.is_credit as catalogue_is_credit,
+        product_catalogue.product_code is not null as is_catalogued_product,
         coalesce(
             product_catalogue.product_family,
             {{ derive_product_family('accounts_known.product_code') }}

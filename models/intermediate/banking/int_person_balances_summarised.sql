@@ -76,6 +76,7 @@ ever_held as (
 final as (
     select
         ever_held.person_id,
+        ever_held.has_held_investment,
         coalesce(current_holdings.savings_balance_eur, 0) as savings_balance_eur,
         coalesce(current_holdings.investment_balance_eur, 0) as investment_balance_eur,
         coalesce(current_holdings.total_balance_eur, 0) as total_balance_eur,
@@ -85,8 +86,7 @@ final as (
         coalesce(current_holdings.n_products_held, 0) as n_products_held,
         coalesce(current_holdings.holds_savings_product, false) as holds_savings_product,
         coalesce(current_holdings.holds_investment_product, false) as holds_investment_product,
-        coalesce(current_holdings.holds_credit_product, false) as holds_credit_product,
-        ever_held.has_held_investment
+        coalesce(current_holdings.holds_credit_product, false) as holds_credit_product
     from ever_held
     left join current_holdings
         on ever_held.person_id = current_holdings.person_id

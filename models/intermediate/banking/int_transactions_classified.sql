@@ -110,8 +110,8 @@ converted as (
     select
         enriched.*,
         fx_rates.rate_to_reporting as fx_rate,
-        coalesce(fx_rates.is_rate_imputed, true) as is_fx_rate_imputed,
-        cast(enriched.amount * fx_rates.rate_to_reporting as decimal(18, 4)) as amount_eur
+        cast(enriched.amount * fx_rates.rate_to_reporting as decimal(18, 4)) as amount_eur,
+        coalesce(fx_rates.is_rate_imputed, true) as is_fx_rate_imputed
     from enriched
     left join fx_rates
         on
@@ -139,7 +139,6 @@ final as (
         fx_rate,
         is_fx_rate_imputed,
         amount_eur,
-        case when direction = 'credit' then amount_eur else -amount_eur end as signed_amount_eur,
         transaction_code,
         flow_type,
         is_known_transaction_code,
@@ -147,14 +146,15 @@ final as (
         purpose_code,
         counterparty_key,
         counterparty_account_id,
-        -- money moved between two accounts of the same person
-        coalesce(counterparty_person_id = person_id, false) as is_internal_transfer,
-        -- a credit to a savings-family account that is not interest (reversals are gone already)
-        (direction = 'credit' and is_savings_family and flow_type <> 'interest') as is_savings_deposit,
         mcc,
         spending_category,
         is_essential,
-        channel
+        channel,
+        case when direction = 'credit' then amount_eur else -amount_eur end as signed_amount_eur,
+        -- money moved between two accounts of the same person
+        coalesce(counterparty_person_id = person_id, false) as is_internal_transfer,
+        -- a credit to a savings-family account that is not interest (reversals are gone already)
+        (direction = 'credit' and is_savings_family and flow_type <> 'interest') as is_savings_deposit
     from converted
 )
 

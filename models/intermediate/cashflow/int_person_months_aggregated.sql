@@ -23,44 +23,34 @@ flagged as (
     cross join run_dates
 ),
 
-final as (
+aggregated as (
     select
         person_id,
-        booked_month as month,
-        cast(sum(case when is_inflow then amount_eur else 0 end) as decimal(18, 4)) as inflow_eur,
-        cast(sum(case when is_outflow then amount_eur else 0 end) as decimal(18, 4)) as outflow_eur,
+        booked_month,
+        sum(case when is_inflow then amount_eur else 0 end) as inflow_eur,
+        sum(case when is_outflow then amount_eur else 0 end) as outflow_eur,
         count(*) as n_transactions,
         sum(case when is_customer_initiated then 1 else 0 end) as n_activity_transactions,
         sum(case when is_customer_initiated and is_in_last_90_days then 1 else 0 end) as n_activity_transactions_90d,
         max(case when is_customer_initiated then booked_date end) as last_activity_date,
         max(booked_date) as last_transaction_date,
-        cast(
-            sum(case when is_customer_initiated and not is_internal_transfer then amount_eur else 0 end)
-            as decimal(18, 4)
+        sum(
+            case when is_customer_initiated and not is_internal_transfer then amount_eur else 0 end
         ) as activity_amount_eur,
         sum(case when is_savings_deposit then 1 else 0 end) as n_savings_deposits,
-        cast(sum(case when is_savings_deposit then amount_eur else 0 end) as decimal(18, 4)) as savings_deposits_eur,
-        cast(
-            sum(case when direction = 'debit' and flow_type = 'debt_repayment' then amount_eur else 0 end)
-            as decimal(18, 4)
+        sum(case when is_savings_deposit then amount_eur else 0 end) as savings_deposits_eur,
+        sum(
+            case when direction = 'debit' and flow_type = 'debt_repayment' then amount_eur else 0 end
         ) as debt_repayment_eur,
-        cast(
-            sum(case when is_outflow and is_essential then amount_eur else 0 end) as decimal(18, 4)
-        ) as essential_spend_eur,
-        cast(
-            sum(case when is_outflow and not is_essential then amount_eur else 0 end) as decimal(18, 4)
-        ) as discretionary_spend_eur,
-        cast(
-            sum(
-                case
-                    when is_outflow and (mcc is not null or transaction_code = 'CARD_PURCHASE') then amount_eur
-                    else 0
-                end
-            ) as decimal(18, 4)
+        sum(case when is_outflow and is_essential then amount_eur else 0 end) as essential_spend_eur,
+        sum(case when is_outflow and not is_essential then amount_eur else 0 end) as discretionary_spend_eur,
+        sum(
+            case
+                when is_outflow and (mcc is not null or transaction_code = 'CARD_PURCHASE') then amount_eur
+                else 0
+            end
         ) as card_spend_eur,
-        cast(
-            sum(case when direction = 'debit' and flow_type = 'fee' then amount_eur else 0 end) as decimal(18, 4)
-        ) as fees_eur,
+        sum(case when direction = 'debit' and flow_type = 'fee' then amount_eur else 0 end) as fees_eur,
         -- money leaving for an investment, or arriving on an investment account
         sum(
             case
@@ -71,6 +61,31 @@ final as (
         ) as n_investment_purchases
     from flagged
     group by person_id, booked_month
+),
+
+final as (
+    -- DuckDB sums decimals to decimal(38, 4): back to the money type
+    select
+        person_id,
+        n_transactions,
+        n_activity_transactions,
+        n_activity_transactions_90d,
+        last_activity_date,
+        last_transaction_date,
+        n_savings_deposits,
+        n_investment_purchases,
+        -- `month` is the name the public interface uses
+        booked_month as month,  -- noqa: RF04
+        cast(inflow_eur as decimal(18, 4)) as inflow_eur,
+        cast(outflow_eur as decimal(18, 4)) as outflow_eur,
+        cast(activity_amount_eur as decimal(18, 4)) as activity_amount_eur,
+        cast(savings_deposits_eur as decimal(18, 4)) as savings_deposits_eur,
+        cast(debt_repayment_eur as decimal(18, 4)) as debt_repayment_eur,
+        cast(essential_spend_eur as decimal(18, 4)) as essential_spend_eur,
+        cast(discretionary_spend_eur as decimal(18, 4)) as discretionary_spend_eur,
+        cast(card_spend_eur as decimal(18, 4)) as card_spend_eur,
+        cast(fees_eur as decimal(18, 4)) as fees_eur
+    from aggregated
 )
 
 select * from final

@@ -22,7 +22,9 @@ run_dates as (
 ),
 
 months as (
-    select {{ add_months('run_dates.as_of_month', '-(month_offsets.month_offset + 1)') }} as month
+    select
+        -- `month` is the name the public interface uses
+        {{ add_months('run_dates.as_of_month', '-(month_offsets.month_offset + 1)') }} as month  -- noqa: RF04
     from ({{ month_offsets(var('max_history_months', 1200)) }}) as month_offsets
     cross join run_dates
 ),
@@ -39,7 +41,8 @@ spine as (
 salary_months as (
     select
         person_id,
-        booked_month as month,
+        -- `month` is the name the public interface uses
+        booked_month as month,  -- noqa: RF04
         cast(sum(amount_eur) as decimal(18, 4)) as salary_eur,
         count(*) as n_salary_credits
     from income_credits

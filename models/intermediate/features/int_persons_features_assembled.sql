@@ -89,7 +89,7 @@ salary as (
     group by person_id
 ),
 
-activity as (
+activity_totals as (
     select
         person_id,
         sum(n_activity_transactions_90d) as transactions_90d,
@@ -97,6 +97,22 @@ activity as (
         sum(n_investment_purchases) as n_investment_purchases
     from person_months
     group by person_id
+),
+
+activity as (
+    select
+        activity_totals.*,
+        {{ days_between('activity_totals.last_activity_date', 'run_dates.as_of_date') }} as days_since
+    from activity_totals
+    cross join run_dates
+),
+
+logins as (
+    select
+        app_engagement.person_id,
+        {{ days_between('app_engagement.last_login_date', 'run_dates.as_of_date') }} as days_since
+    from app_engagement
+    cross join run_dates
 ),
 
 top_categories as (
@@ -124,6 +140,16 @@ joined as (
         customer_persons.age_years,
         customer_persons.dependents,
         customer_persons.has_marketing_consent,
+        salary.monthly_salary_eur,
+        top_categories.top_spending_category,
+        activity.days_since as days_since_last_transaction,
+        logins.days_since as days_since_last_login,
+        rfm.recency_days as rfm_recency_days,
+        rfm.frequency_12m as rfm_frequency_12m,
+        rfm.monetary_12m_eur as rfm_monetary_12m_eur,
+        rfm.rfm_recency_score,
+        rfm.rfm_frequency_score,
+        rfm.rfm_monetary_score,
         coalesce(last_12_months.n_window_months, 0) as months_in_window_12,
         coalesce(last_12_months.inflow_12m_eur, 0) as inflow_12m_eur,
         coalesce(last_12_months.outflow_12m_eur, 0) as outflow_12m_eur,
@@ -135,7 +161,6 @@ joined as (
         coalesce(person_balances.total_balance_eur, 0) as total_balance_eur,
         coalesce(person_balances.total_balance_3m_ago_eur, 0) as total_balance_3m_ago_eur,
         coalesce(salary.salary_months_12, 0) as salary_months_12,
-        salary.monthly_salary_eur,
         case
             when last_12_months.n_window_months >= 3 and last_12_months.mean_monthly_outflow_eur > 0
                 then last_12_months.stddev_monthly_outflow_eur / last_12_months.mean_monthly_outflow_eur
@@ -147,18 +172,18 @@ joined as (
         end as debt_repayment_ratio_12,
         case
             when last_12_months.essential_spend_12m_eur + last_12_months.discretionary_spend_12m_eur > 0
-                then last_12_months.essential_spend_12m_eur
-                / (last_12_months.essential_spend_12m_eur + last_12_months.discretionary_spend_12m_eur)
+                then
+                    last_12_months.essential_spend_12m_eur
+                    / (last_12_months.essential_spend_12m_eur + last_12_months.discretionary_spend_12m_eur)
         end as essential_spend_share_12,
-        top_categories.top_spending_category,
         coalesce(last_12_months.transactions_12m, 0) as transactions_12m,
         coalesce(activity.transactions_90d, 0) as transactions_90d,
-        {{ days_between('activity.last_activity_date', 'run_dates.as_of_date') }} as days_since_last_transaction,
         coalesce(activity.transactions_90d, 0) = 0 as is_dormant,
         case
             when last_12_months.transactions_prior_9_months > 0
-                then (last_12_months.transactions_last_3_months / 3.0)
-                / (last_12_months.transactions_prior_9_months / 9.0)
+                then
+                    (last_12_months.transactions_last_3_months / 3.0)
+                    / (last_12_months.transactions_prior_9_months / 9.0)
         end as activity_trend_ratio,
         case
             when person_balances.total_balance_3m_ago_eur > 0
@@ -172,7 +197,6 @@ joined as (
             or coalesce(activity.n_investment_purchases, 0) > 0
         ) as has_investment_history,
         coalesce(app_engagement.logins_90d, 0) as logins_90d,
-        {{ days_between('app_engagement.last_login_date', 'run_dates.as_of_date') }} as days_since_last_login,
         coalesce(app_engagement.budget_views_90d, 0) as budget_views_90d,
         coalesce(app_engagement.carbon_footprint_views_365d, 0) as carbon_footprint_views_365d,
         coalesce(app_engagement.invest_views_90d, 0) as invest_views_90d,
@@ -183,13 +207,7 @@ joined as (
         coalesce(campaign_history.campaign_conversions_90d, 0) as campaign_conversions_90d,
         coalesce(campaign_history.is_campaign_fatigued, false) as is_campaign_fatigued,
         coalesce(person_values.actual_value_12m_eur, 0) as actual_value_12m_eur,
-        coalesce(person_values.potential_value_12m_eur, 0) as potential_value_12m_eur,
-        rfm.recency_days as rfm_recency_days,
-        rfm.frequency_12m as rfm_frequency_12m,
-        rfm.monetary_12m_eur as rfm_monetary_12m_eur,
-        rfm.rfm_recency_score,
-        rfm.rfm_frequency_score,
-        rfm.rfm_monetary_score
+        coalesce(person_values.potential_value_12m_eur, 0) as potential_value_12m_eur
     from customer_persons
     cross join run_dates
     left join last_12_months
@@ -204,6 +222,8 @@ joined as (
         on customer_persons.person_id = top_categories.person_id
     left join app_engagement
         on customer_persons.person_id = app_engagement.person_id
+    left join logins
+        on customer_persons.person_id = logins.person_id
     left join campaign_history
         on customer_persons.person_id = campaign_history.person_id
     left join rfm

@@ -26,7 +26,7 @@ memberships as (
     select
         customer_id,
         {{ dbt.concat(["'national_id|'", "national_id_hash"]) }} as identifier_key,
-        customer_id as label
+        customer_id as component_label
     from live_customers
     where national_id_hash is not null
 
@@ -35,7 +35,7 @@ memberships as (
     select
         customer_id,
         {{ dbt.concat(["'email|'", "email_hash"]) }} as identifier_key,
-        customer_id as label
+        customer_id as component_label
     from live_customers
     where email_hash is not null
 
@@ -44,7 +44,7 @@ memberships as (
     select
         customer_id,
         {{ dbt.concat(["'phone|'", "phone_hash"]) }} as identifier_key,
-        customer_id as label
+        customer_id as component_label
     from live_customers
     where phone_hash is not null
 
@@ -54,7 +54,7 @@ memberships as (
     select
         customer_id,
         {{ dbt.concat(["'record|'", "customer_id"]) }} as identifier_key,
-        customer_id as label
+        customer_id as component_label
     from live_customers
 ),
 
@@ -63,27 +63,27 @@ propagated_0 as (
 ),
 
 {% for i in range(1, n_iterations + 1) %}
-identifier_labels_{{ i }} as (
-    select
-        customer_id,
-        identifier_key,
-        min(label) over (partition by identifier_key) as label
-    from propagated_{{ i - 1 }}
-),
+    identifier_labels_{{ i }} as (
+        select
+            customer_id,
+            identifier_key,
+            min(component_label) over (partition by identifier_key) as component_label
+        from propagated_{{ i - 1 }}
+    ),
 
-propagated_{{ i }} as {{ materialized_cte() }} (
-    select
-        customer_id,
-        identifier_key,
-        min(label) over (partition by customer_id) as label
-    from identifier_labels_{{ i }}
-),
+    propagated_{{ i }} as {{ materialized_cte() }} (
+        select
+            customer_id,
+            identifier_key,
+            min(component_label) over (partition by customer_id) as component_label
+        from identifier_labels_{{ i }}
+    ),
 
 {% endfor %}
 components as (
     select
         customer_id,
-        min(label) as root_customer_id
+        min(component_label) as root_customer_id
     from propagated_{{ n_iterations }}
     group by customer_id
 ),

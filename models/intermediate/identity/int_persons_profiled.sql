@@ -56,18 +56,24 @@ records as (
         ) as record_order,
         first_value(customers.birth_date) over (
             partition by consolidated_customers.person_id
-            order by case when customers.birth_date is null then 1 else 0 end, customers.updated_at desc,
-                customers.customer_id
+            order by
+                case when customers.birth_date is null then 1 else 0 end asc,
+                customers.updated_at desc,
+                customers.customer_id asc
         ) as birth_date,
         first_value(customers.dependents) over (
             partition by consolidated_customers.person_id
-            order by case when customers.dependents is null then 1 else 0 end, customers.updated_at desc,
-                customers.customer_id
+            order by
+                case when customers.dependents is null then 1 else 0 end asc,
+                customers.updated_at desc,
+                customers.customer_id asc
         ) as dependents,
         first_value(customers.declared_annual_income_eur) over (
             partition by consolidated_customers.person_id
-            order by case when customers.declared_annual_income_eur is null then 1 else 0 end,
-                customers.updated_at desc, customers.customer_id
+            order by
+                case when customers.declared_annual_income_eur is null then 1 else 0 end asc,
+                customers.updated_at desc,
+                customers.customer_id asc
         ) as declared_annual_income_eur
     from customers
     inner join consolidated_customers
@@ -204,7 +210,10 @@ final as (
         profiles.birth_date,
         case
             when profiles.birth_date <= run_dates.as_of_date
-                then cast(floor({{ complete_months_between('profiles.birth_date', 'run_dates.as_of_date') }} / 12) as integer)
+                then cast(
+                    floor({{ complete_months_between('profiles.birth_date', 'run_dates.as_of_date') }} / 12)
+                    as integer
+                )
         end as age_years,
         profiles.dependents,
         profiles.declared_annual_income_eur,

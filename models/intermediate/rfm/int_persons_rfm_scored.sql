@@ -57,7 +57,8 @@ last_12_months as (
 measures as (
     select
         customer_persons.person_id,
-        {{ days_between('last_activity.last_activity_date', 'run_dates.as_of_date') }} as recency_days,
+        run_dates.as_of_date,
+        last_activity.last_activity_date,
         cast(coalesce(last_12_months.frequency_12m, 0) as integer) as frequency_12m,
         cast(coalesce(last_12_months.monetary_12m_eur, 0) as decimal(18, 4)) as monetary_12m_eur
     from customer_persons
@@ -68,25 +69,42 @@ measures as (
         on customer_persons.person_id = last_12_months.person_id
 ),
 
+measures_dated as (
+    select
+        person_id,
+        frequency_12m,
+        monetary_12m_eur,
+        {{ days_between('last_activity_date', 'as_of_date') }} as recency_days
+    from measures
+),
+
 positioned as (
     select
         *,
         count(*) over () as n_persons,
         row_number() over (
             order by
-                case when recency_days is null then 0 else 1 end,
+                case when recency_days is null then 0 else 1 end asc,
                 recency_days desc,
-                frequency_12m,
-                monetary_12m_eur,
-                person_id
+                frequency_12m asc,
+                monetary_12m_eur asc,
+                person_id asc
         ) as recency_position,
         row_number() over (
-            order by frequency_12m, monetary_12m_eur, coalesce(recency_days, 1000000) desc, person_id
+            order by
+                frequency_12m asc,
+                monetary_12m_eur asc,
+                coalesce(recency_days, 1000000) desc,
+                person_id asc
         ) as frequency_position,
         row_number() over (
-            order by monetary_12m_eur, frequency_12m, coalesce(recency_days, 1000000) desc, person_id
+            order by
+                monetary_12m_eur asc,
+                frequency_12m asc,
+                coalesce(recency_days, 1000000) desc,
+                person_id asc
         ) as monetary_position
-    from measures
+    from measures_dated
 ),
 
 final as (

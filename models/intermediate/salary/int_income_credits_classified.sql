@@ -174,6 +174,9 @@ final as (
         credits.purpose_code,
         credits.counterparty_key,
         credits.is_explicit_salary,
+        detected.series_n_months,
+        detected.series_median_gap_days,
+        detected.series_median_amount_eur,
         coalesce(detected.is_recurring_income, false) as is_recurring_income_series,
         coalesce(detected.is_payroll_payer, false) as is_payroll_payer,
         coalesce(detected.is_detected_salary, false) as is_detected_salary,
@@ -181,10 +184,7 @@ final as (
         case
             when credits.is_explicit_salary then 'explicit'
             when coalesce(detected.is_detected_salary, false) then 'detected'
-        end as salary_source,
-        detected.series_n_months,
-        detected.series_median_gap_days,
-        detected.series_median_amount_eur
+        end as salary_source
     from credits
     left join detected
         on credits.transaction_id = detected.transaction_id

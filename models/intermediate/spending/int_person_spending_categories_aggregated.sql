@@ -15,9 +15,9 @@ run_dates as (
 card_spend as (
     select
         transactions.person_id,
-        coalesce(transactions.spending_category, 'uncategorised') as spending_category,
         transactions.is_essential,
-        transactions.amount_eur
+        transactions.amount_eur,
+        coalesce(transactions.spending_category, 'uncategorised') as spending_category
     from transactions
     cross join run_dates
     where
@@ -42,7 +42,7 @@ final as (
     select
         *,
         row_number() over (
-            partition by person_id order by spend_12m_eur desc, spending_category
+            partition by person_id order by spend_12m_eur desc, spending_category asc
         ) as category_rank
     from categories
 )

@@ -40,7 +40,7 @@ scored as (
 ranked as (
     select
         *,
-        (row_number() over (order by value_score_eur desc, person_id) - 1) * 1.0
+        (row_number() over (order by value_score_eur desc, person_id asc) - 1) * 1.0
         / count(*) over () as value_percentile_from_top
     from scored
 ),

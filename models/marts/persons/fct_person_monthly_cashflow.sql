@@ -10,7 +10,8 @@ with person_months as (
 final as (
     select
         cast(person_id as {{ dbt.type_string() }}) as person_id,
-        cast(month as date) as month,
+        -- `month` is the name the public interface uses
+        cast(month as date) as month,  -- noqa: RF04
         cast(inflow_eur as decimal(18, 4)) as inflow_eur,
         cast(outflow_eur as decimal(18, 4)) as outflow_eur,
         cast(net_eur as decimal(18, 4)) as net_eur,
