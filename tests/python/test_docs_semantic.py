@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import re
 import shutil
@@ -49,16 +50,26 @@ ADAPTER_IMPLEMENTATION = re.compile(r"^(default|duckdb|spark|postgres|snowflake|
 
 @pytest.fixture(scope="module")
 def docs(fixture_db: Path, fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """target/ of `dbt docs generate` run on a copy of the fixture warehouse."""
-    work = tmp_path_factory.mktemp("docs")
-    # A copy: the catalog query must not hold the lock other tests read under.
-    database = work / "fixture.duckdb"
-    shutil.copy(fixture_db, database)
-    # parse writes manifest.json and semantic_manifest.json; docs generate
-    # adds the catalog (no compile needed: the site reads the manifest).
-    run_dbt(["parse"], fixture_dir, database, work)
-    run_dbt(["docs", "generate", "--no-compile"], fixture_dir, database, work)
-    return work / "target"
+    """target/ of `dbt docs generate` run on a copy of the fixture warehouse.
+
+    Built once per test session: the xdist workers share the folder under a
+    lock (the parse is the slow part).
+    """
+    shared = tmp_path_factory.getbasetemp().parent / "docs_semantic"
+    shared.mkdir(exist_ok=True)
+    target = shared / "target"
+    with open(shared / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / "catalog.json").is_file():
+            # A copy: the catalog query must not hold the lock other tests read under.
+            database = shared / "fixture.duckdb"
+            shutil.copy(fixture_db, database)
+            # parse writes manifest.json and semantic_manifest.json; docs
+            # generate adds the catalog (no compile: the site reads the manifest).
+            run_dbt(["parse"], fixture_dir, database, shared)
+            run_dbt(["docs", "generate", "--no-compile"], fixture_dir, database, shared)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    return target
 
 
 def _load(target: Path, name: str) -> dict[str, Any]:
