@@ -143,3 +143,11 @@ def test_sql_builders_reject_unknown_periods_and_dates() -> None:
         pipeline.period_stats_sql("week'); drop table x; --", "t", AS_OF)
     with pytest.raises(ValueError):
         pipeline.holdout_sql("day", "t", "2025-01-01'; drop table x; --", AS_OF)
+
+
+def test_observation_end_stops_at_the_latest_known_booking() -> None:
+    assert pipeline.observation_end(AS_OF, pd.Timestamp("2025-05-31")) == dt.date(2025, 5, 31)
+    assert pipeline.observation_end(AS_OF, pd.Timestamp("2025-07-01")) == AS_OF
+    assert pipeline.observation_end(AS_OF, None) == AS_OF
+    latest = _run(pipeline.observation_end_sql("value_transactions"), _transactions(5, seed=1))
+    assert latest["observation_end"].notna().all()

@@ -1,7 +1,8 @@
 """Holdout backtest of the CLV models: one row per person active by the calibration cut-off.
 
-The cut-off is as_of_date minus `clv_holdout_months`, moved back to the end of a
-complete period. Both models are refitted on the value periods up to the cut-off; the
+The holdout ends at the observation end (as_of_date, or the latest known booking if
+earlier); the cut-off is that day minus `clv_holdout_months`, moved back to the end of
+a complete period. Both models are refitted on the value periods up to the cut-off; the
 persons' expected periods and value over (cut-off, as_of_date] are set against what
 they actually did.
 """
@@ -17,14 +18,11 @@ def model(dbt, session):
     holdout_months = int(dbt.config.get("clv_holdout_months"))
     as_of_dates = dbt.ref("stg_run__as_of_dates").df()
     as_of_date = pd.Timestamp(as_of_dates["as_of_date"].iloc[0]).date()
-    cutoff = pipeline.calibration_cutoff(as_of_date, holdout_months, period)
     transactions = dbt.ref("int_transactions_valued")
-    stats = transactions.query(
-        "value_transactions", pipeline.period_stats_sql(period, "value_transactions", cutoff)
-    ).df()
-    holdout = transactions.query(
-        "value_transactions",
-        pipeline.holdout_sql(period, "value_transactions", cutoff, as_of_date),
-    ).df()
+    latest = transactions.query("tx", pipeline.observation_end_sql("tx")).df()
+    end = pipeline.observation_end(as_of_date, latest["observation_end"].iloc[0])
+    cutoff = pipeline.calibration_cutoff(end, holdout_months, period)
+    stats = transactions.query("tx", pipeline.period_stats_sql(period, "tx", cutoff)).df()
+    holdout = transactions.query("tx", pipeline.holdout_sql(period, "tx", cutoff, end)).df()
     calibration = pipeline.summarise(stats, None, cutoff, period)
-    return pipeline.backtest(calibration, holdout, as_of_date, cutoff, period)
+    return pipeline.backtest(calibration, holdout, as_of_date, cutoff, period, holdout_end=end)

@@ -2,7 +2,8 @@
 
 Persons with value periods are summarised from their first one; customer persons
 without any are scored as if their relationship start were their first purchase
-occasion (frequency 0, T from the first relationship date).
+occasion (frequency 0, T from the first relationship date). Time runs to the
+observation end (as_of_date, or the latest known booking if earlier).
 """
 
 import pandas as pd
@@ -25,9 +26,9 @@ def model(dbt, session):
     parameters = dbt.ref("int_clv_parameters_fitted").df()
     transactions = dbt.ref("int_transactions_valued")
     persons = dbt.ref("int_persons_profiled")
-    stats = transactions.query(
-        "value_transactions", pipeline.period_stats_sql(period, "value_transactions", as_of_date)
-    ).df()
+    latest = transactions.query("tx", pipeline.observation_end_sql("tx")).df()
+    end = pipeline.observation_end(as_of_date, latest["observation_end"].iloc[0])
+    stats = transactions.query("tx", pipeline.period_stats_sql(period, "tx", end)).df()
     births = persons.query("persons", BIRTHS_SQL).df()
-    summary = pipeline.summarise(stats, births, as_of_date, period)
+    summary = pipeline.summarise(stats, births, end, period)
     return pipeline.score(summary, parameters, as_of_date, period, discount)

@@ -148,32 +148,63 @@ def _a_away_from_one(a: float) -> float:
     return a + _A_NEAR_ONE if abs(a - 1.0) < _A_NEAR_ONE else a
 
 
+def _hyp2f1_series(
+    a: np.ndarray, b: np.ndarray, c: np.ndarray, z: np.ndarray, max_terms: int = 5000
+) -> np.ndarray:
+    """The Gauss series summed term by term; NaN where it has not converged."""
+    term = np.ones_like(z)
+    total = np.ones_like(z)
+    done = np.zeros(z.shape, dtype=bool)
+    for k in range(max_terms):
+        term = term * (a + k) * (b + k) / ((c + k) * (k + 1)) * z
+        total = np.where(done, total, total + term)
+        done |= np.abs(term) <= 1e-17 * np.abs(total)
+        if done.all():
+            break
+    return np.where(done, total, np.nan)
+
+
 def _hyp2f1(a: np.ndarray, b: np.ndarray, c: np.ndarray, z: np.ndarray) -> np.ndarray:
-    """scipy's 2F1, retried with c nudged by 1e-9 where an integer c - a - b defeats it."""
+    """scipy's 2F1 with two fallbacks where it returns no number: c nudged by 1e-9 (an
+    integer c - a - b), then the plain series (huge |a| against a small z, which occurs
+    when a fit runs to a limit model)."""
     value = special.hyp2f1(a, b, c, z)
     bad = ~np.isfinite(value)
     if np.any(bad):
-        a, b, c, z = np.broadcast_arrays(a, b, c, z)
+        a, b, c, z = (np.array(v, dtype=float) for v in np.broadcast_arrays(a, b, c, z))
         value = np.array(value, copy=True)
         value[bad] = special.hyp2f1(a[bad], b[bad], c[bad] * (1 + 1e-9) + 1e-9, z[bad])
+        bad = ~np.isfinite(value)
+        if np.any(bad):
+            value[bad] = _hyp2f1_series(a[bad], b[bad], c[bad], z[bad])
     return value
 
 
 def _bracket(params: BgNbdParams, x: np.ndarray, t_total: np.ndarray, horizon: np.ndarray):
-    """(a + b + x - 1) / (a - 1) * [1 - (1 - z)^(a - 1) 2F1(a+b-1-r, a-1; a+b+x-1; z)].
+    """(a + b + x - 1) / (a - 1) * [1 - G],  G = ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; c; z).
 
-    The hypergeometric factor is close to 1 for active persons, so the bracket is
-    written as -expm1(...) - (1 - z)^(a - 1) * (2F1 - 1), which keeps its precision
-    when a is close to 1 and its sign when a + b + x - 1 < 0.
+    G itself stays moderate, but the 2F1 of a given representation may not:
+    1. Euler: G = (1 - z)^(a - 1) 2F1(a+b-1-r, a-1; c; z), written as
+       -expm1(...) - (1 - z)^(a - 1) (2F1 - 1) to keep precision near a = 1 and the sign
+       when c < 0; its 2F1 overflows when a is large (about (1 - z)^(1 - a));
+    2. Pfaff: G = 2F1(r+x, a-1; c; -t / (alpha + T)), no prefactor at all; used where the
+       Euler form gives no finite number (large a, the limit models of flat fits).
     """
     a = _a_away_from_one(params.a)
     r, alpha, b = params.r, params.alpha, params.b
+    x, t_total, horizon = np.broadcast_arrays(*_arrays(x, t_total, horizon))
     c = a + b + x - 1
     log1m_z = np.log(alpha + t_total) - np.log(alpha + t_total + horizon)
     z = -np.expm1(log1m_z)
-    hyp = _hyp2f1(a + b - 1 - r, a - 1, c, z)
     power = (a - 1) * log1m_z
-    inner = -np.expm1(power) - np.exp(power) * (hyp - 1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        hyp = _hyp2f1(a + b - 1 - r, a - 1, c, z)
+        inner = -np.expm1(power) - np.exp(power) * (hyp - 1)
+    bad = ~np.isfinite(inner)
+    if np.any(bad):
+        w = -horizon[bad] / (alpha + t_total[bad])
+        inner = np.array(inner, copy=True)
+        inner[bad] = 1 - _hyp2f1(r + x[bad], a - 1, c[bad], w)
     return c / (a - 1) * inner
 
 

@@ -106,6 +106,23 @@ def holdout_sql(period: Unit, relation: str, cutoff: dt.date, end_date: dt.date)
     """
 
 
+def observation_end_sql(relation: str) -> str:
+    """DuckDB SQL: the latest booked date among the value transactions (one row)."""
+    return f"select max(booked_date) as observation_end from {relation}"
+
+
+def observation_end(as_of_date: dt.date, latest_booked: object) -> dt.date:
+    """The day the data is complete to: as_of_date, or the latest known booking if earlier.
+
+    On a replay of a past as_of_date, bookings loaded after it are not known yet; the
+    days between the last known booking and as_of_date are missing data, not silence,
+    and must not age every person's recency.
+    """
+    if latest_booked is None or pd.isna(latest_booked):
+        return as_of_date
+    return min(as_of_date, pd.Timestamp(latest_booked).date())
+
+
 def _births(births: pd.DataFrame | None) -> pd.Series | None:
     if births is None or births.empty:
         return None
@@ -200,16 +217,19 @@ def backtest(
     as_of_date: dt.date,
     cutoff: dt.date,
     period: Unit,
+    holdout_end: dt.date | None = None,
 ) -> pd.DataFrame:
     """Per-person holdout comparison: fit on the calibration summary, predict to as_of_date.
 
     ``calibration`` is the summary at the cut-off (persons with a value period by
-    then), ``holdout`` the :func:`holdout_sql` rows. Predicted value is undiscounted
-    (expected periods x expected value per period), like the actual value.
+    then), ``holdout`` the :func:`holdout_sql` rows over (cutoff, holdout_end]
+    (holdout_end defaults to as_of_date). Predicted value is undiscounted (expected
+    periods x expected value per period), like the actual value.
     """
+    holdout_end = holdout_end or as_of_date
     bg = fit_bg_nbd(calibration["frequency"], calibration["recency"], calibration["t"])
     gg = fit_gamma_gamma(calibration["frequency"], calibration["monetary_value"])
-    length = (pd.Timestamp(as_of_date) - pd.Timestamp(cutoff)).days / UNIT_DAYS[period]
+    length = (pd.Timestamp(holdout_end) - pd.Timestamp(cutoff)).days / UNIT_DAYS[period]
     x = calibration["frequency"].to_numpy(float)
     predicted = expected_transactions(
         bg, length, x, calibration["recency"].to_numpy(float), calibration["t"].to_numpy(float)
