@@ -61,12 +61,12 @@ validate: install  ## Great Expectations on the public marts
 summary: install
 	@$(BIN)/python -m bank_segments.summary --database $(DUCKDB_PATH)
 
-run: install data build validate summary  ## install, demo data, build, validate, summary
+run: install data build validate export summary  ## install, demo data, build, validate, export, summary
 
 lint: install  ## ruff and sqlfluff
 	@echo "==> ruff"
-	@$(BIN)/ruff check src tests
-	@$(BIN)/ruff format --check src tests
+	@$(BIN)/ruff check src tests dashboard scripts
+	@$(BIN)/ruff format --check src tests dashboard scripts
 	@echo "==> sqlfluff"
 	@mkdir -p warehouse
 	@DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models macros tests analyses --disable-progress-bar --processes 2
@@ -88,10 +88,27 @@ pytest: install
 	@echo "==> pytest"
 	@FIXTURE_DB=$(FIXTURE_DB) FIXTURE_DIR=$(FIXTURE_DIR) $(BIN)/pytest -q -n 2 tests/python
 
-test: install lint fixture-build pytest  ## the whole suite: lint, dbt tests on the fixture, GX, pytest
+browser:  ## Debian's Chromium for the dashboard screenshot test (no-op when present)
+	@bash scripts/install_chromium.sh
+
+test: install browser lint fixture-build pytest  ## the whole suite: lint, dbt tests on the fixture, GX, pytest
+
+EXPORT_DIR ?= exports
+DASHBOARD_PORT ?= 8501
+
+export: install  ## publish the marts for BI: $(EXPORT_DIR)/marts/*.parquet and $(EXPORT_DIR)/segments_marts.duckdb
+	@echo "==> exporting the marts to $(EXPORT_DIR)"
+	@$(BIN)/python -m bank_segments.export_marts --database $(DUCKDB_PATH) --out $(EXPORT_DIR)
+
+dashboard: install  ## the segments dashboard on http://localhost:8501 (reads exports/marts)
+	@test -f $(EXPORT_DIR)/marts/_manifest.json || $(MAKE) --no-print-directory export
+	@echo "==> dashboard on http://localhost:$(DASHBOARD_PORT) (Ctrl-C to stop)"
+	@MARTS_EXPORT_DIR=$(EXPORT_DIR)/marts $(BIN)/streamlit run dashboard/app.py --server.headless=true \
+	  --server.address=127.0.0.1 --server.port=$(DASHBOARD_PORT) --browser.gatherUsageStats=false \
+	  --client.toolbarMode=minimal
 
 docs: install  ## build and serve the dbt docs site
-	@$(DBT) docs generate && $(DBT) docs serve --port 8080
+	@$(DBT) docs generate && $(DBT) docs serve --port 8080 --no-browser
 
 clean:  ## remove build outputs (not the venv)
 	rm -rf target logs warehouse exports reports
