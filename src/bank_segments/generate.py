@@ -92,20 +92,22 @@ def _chunks(persons: int) -> list[tuple[int, int]]:
 class Progress:
     """Persons and rows done, shared by the worker processes, and the progress lines."""
 
+    chunks: Synchronized
     persons: Synchronized
     rows: Synchronized
     started: float
     total_chunks: int
     quiet: bool
 
-    def report(self, chunk: int, n_persons: int, n_rows: int) -> None:
+    def report(self, n_persons: int, n_rows: int) -> None:
         with self.persons.get_lock():
+            self.chunks.value += 1
             self.persons.value += n_persons
             self.rows.value += n_rows
-            done, rows = self.persons.value, self.rows.value
+            chunks, done, rows = self.chunks.value, self.persons.value, self.rows.value
         if not self.quiet:
             elapsed = time.monotonic() - self.started
-            line = f"chunk {chunk + 1}/{self.total_chunks}: {done:,} persons, {rows:,} rows"
+            line = f"chunk {chunks}/{self.total_chunks}: {done:,} persons, {rows:,} rows"
             print(f"{line}, {elapsed:.1f} s", file=sys.stderr, flush=True)
 
 
@@ -146,7 +148,7 @@ def run_part(
         mess.update(result.mess)
         mess.update(f"bad_rows.{r.table}.{r.kind}" for r in result.bad_rows)
         if _progress is not None:
-            _progress.report(index, size, sum(writer.rows.values()) - before)
+            _progress.report(size, sum(writer.rows.values()) - before)
     writer.close()
     return PartSummary(dict(writer.rows), mess)
 
@@ -167,7 +169,8 @@ def run(args: argparse.Namespace) -> dict[str, int]:
     n_parts = 1 if n_chunks == 1 else PARTS
     workers = min(args.workers if args.workers is not None else PARTS, n_parts)
     ctx = mp.get_context("fork")
-    progress = Progress(ctx.Value("q", 0), ctx.Value("q", 0), started, n_chunks, args.quiet)
+    counters = (ctx.Value("q", 0), ctx.Value("q", 0), ctx.Value("q", 0))
+    progress = Progress(*counters, started, n_chunks, args.quiet)
     jobs = [
         (args.seed, part, n_parts, args.persons, tl, specs, args.out, args.format)
         for part in range(n_parts)
