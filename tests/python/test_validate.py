@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from bank_segments import expectations, raw_expectations, validate
@@ -130,3 +131,105 @@ def test_raw_feed_where_amounts_do_not_parse_fails(
     assert validate.run(db, None) == 1
     out = capsys.readouterr().out
     assert "raw.core_banking__transactions: ExpectColumnValuesToMatchRegex(amount)" in out
+
+
+def test_data_docs_site_is_built(tmp_path: Path, only_persons: None) -> None:
+    db = _warehouse(
+        tmp_path / "docs.duckdb",
+        [("p1", "digital_client", 3), ("p2", "digital_user", 5), ("p1", "offline_client", 9)],
+    )
+    docs = tmp_path / "gx"
+    assert validate.run(db, None, docs) == 1
+    index = docs / "data_docs" / "local_site" / "index.html"
+    assert index.exists()
+    pages = list((docs / "data_docs" / "local_site" / "validations").rglob("*.html"))
+    assert [p for p in pages if "dim_persons" in str(p)], "no validation page for dim_persons"
+    # a second run replaces the results of the first
+    assert validate.run(db, None, docs) == 1
+    results = list((docs / "validations").rglob("*.json"))
+    assert len(results) == 1
+
+
+def _segment_warehouse(path: Path, audience_in: int, n_persons: int = 10) -> Path:
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.dim_segments as select * from (values "
+            "('investment_ready', true), ('digital_active', false)) as s (segment_id, is_audience)"
+        )
+        con.execute(
+            "create table marts.fct_segment_membership (as_of_date date, person_id varchar, "
+            "segment_id varchar, status varchar, criteria varchar)"
+        )
+        for i in range(n_persons):
+            for segment_id, is_in in (
+                ("investment_ready", i < audience_in),
+                ("digital_active", True),
+            ):
+                con.execute(
+                    "insert into marts.fct_segment_membership values "
+                    "(date '2025-06-30', ?, ?, ?, '{}')",
+                    [f"p{i}", segment_id, "in" if is_in else "out"],
+                )
+    return path
+
+
+@pytest.fixture
+def only_segments(monkeypatch: pytest.MonkeyPatch) -> None:
+    suites = {
+        "dim_segments": expectations.dim_segments,
+        "fct_segment_membership": expectations.fct_segment_membership,
+    }
+    monkeypatch.setattr(validate, "MART_SUITES", suites, raising=True)
+
+
+def test_audience_share_bound_is_critical_and_names_the_segment(
+    tmp_path: Path, only_segments: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = _segment_warehouse(tmp_path / "broad.duckdb", audience_in=8)
+    assert validate.run(db, None) == 1
+    out = capsys.readouterr().out
+    failed = [line for line in out.splitlines() if line.startswith("  FAILED")]
+    assert len(failed) == 1, out
+    assert (
+        "fct_segment_membership.segment_shares: ExpectColumnValuesToBeBetween(share_in)"
+        in (failed[0])
+    )
+    assert "investment_ready" in failed[0]
+    # a segment (not an audience) that holds everybody only warns
+    assert "warning  fct_segment_membership.segment_shares" in out
+    assert "digital_active" in out
+
+
+def test_selective_audience_passes(tmp_path: Path, only_segments: None) -> None:
+    db = _segment_warehouse(tmp_path / "selective.duckdb", audience_in=2)
+    assert validate.run(db, None) == 0
+
+
+def test_features_hold_every_customer_person_once() -> None:
+    specs = expectations.fct_person_features(
+        pd.DataFrame(),
+        {
+            "dim_persons": pd.DataFrame(
+                {"person_id": ["p1", "p2", "p3"], "is_prospect": [False, False, True]}
+            )
+        },
+    )
+    counts = [s for s in specs if s.expectation == "ExpectTableRowCountToEqual"]
+    assert counts and counts[0].kwargs["value"] == 2
+    members = [s for s in specs if s.expectation == "ExpectColumnValuesToBeInSet"]
+    assert ["p1", "p2"] in [s.kwargs.get("value_set") for s in members]
+
+
+def test_cashflow_row_count_follows_the_relationship_months() -> None:
+    persons = pd.DataFrame(
+        {
+            "person_id": ["p1", "p2", "p3"],
+            "first_relationship_date": pd.to_datetime(["2024-11-20", "2025-06-02", "2023-01-01"]),
+            "as_of_date": pd.to_datetime(["2025-06-15"] * 3),
+        }
+    )
+    specs = expectations.fct_person_monthly_cashflow(pd.DataFrame(), {"dim_persons": persons})
+    counts = [s for s in specs if s.expectation == "ExpectTableRowCountToEqual"]
+    # 2024-11 .. 2025-05 = 7 months; none for a relationship begun in the as_of month; 29
+    assert counts[0].kwargs["value"] == 7 + 0 + 29
