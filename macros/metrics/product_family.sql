@@ -3,6 +3,16 @@
     wins; documented in models/intermediate/_intermediate__docs.md. -#}
 {% macro derive_product_family(product_code) -%}
     case
+        -- transaction accounts first: "demand deposit" and "debit card" accounts are current accounts
+        when
+            upper({{ product_code }}) like '%CURRENT%'
+            or upper({{ product_code }}) like '%CHECK%'
+            or upper({{ product_code }}) like '%CHEQU%'
+            or upper({{ product_code }}) like '%DEMAND%'
+            or upper({{ product_code }}) like '%SIGHT%'
+            or upper({{ product_code }}) like '%GIRO%'
+            or upper({{ product_code }}) like '%DEBIT%'
+            then 'current'
         when upper({{ product_code }}) like '%GREEN%' then 'green_investment'
         when upper({{ product_code }}) like '%SAV%' then 'savings'
         when upper({{ product_code }}) like '%TERM%' or upper({{ product_code }}) like '%DEPOSIT%' then 'term_deposit'
