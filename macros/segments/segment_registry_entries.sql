@@ -937,5 +937,6 @@ segments:
     priority: 13
     exclusivity_group: primary_micro_segment
     criteria:
-      - {name: tier_c, feature: value_tier, operator: "=", threshold: C}{% endraw %}
+      - {name: tier_c, feature: value_tier, operator: "=", threshold: C}
+{% endraw %}
 {%- endmacro %}
