@@ -61,7 +61,7 @@ validate: install  ## Great Expectations on the public marts
 summary: install
 	@$(BIN)/python -m bank_segments.summary --database $(DUCKDB_PATH)
 
-run: install data build validate export summary  ## install, demo data, build, validate, export, summary
+run: install data build validate export export-audiences summary  ## install, demo data, build, validate, export, summary
 
 lint: install  ## ruff and sqlfluff
 	@echo "==> ruff"
