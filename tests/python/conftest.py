@@ -74,3 +74,19 @@ def fixture_db(fixture_dir: Path) -> Iterator[Path]:
             subprocess.run(["make", "fixture-build"], cwd=PROJECT_DIR, check=True)
         fcntl.flock(lock, fcntl.LOCK_UN)
     yield db
+
+
+FAULT_TALLY = PROJECT_DIR / "reports" / "fault_injection.txt"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The fault-injection tally of an earlier run must not pass for this one's.
+    if not hasattr(config, "workerinput"):
+        FAULT_TALLY.unlink(missing_ok=True)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Show the tally of tests/python/test_fault_injection.py when it ran."""
+    if FAULT_TALLY.exists():
+        terminalreporter.section("fault injection")
+        terminalreporter.write(FAULT_TALLY.read_text())
