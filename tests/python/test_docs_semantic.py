@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -55,7 +56,12 @@ def docs(fixture_db: Path, fixture_dir: Path, tmp_path_factory: pytest.TempPathF
     Built once per test session: the xdist workers share the folder under a
     lock (the parse is the slow part).
     """
-    shared = tmp_path_factory.getbasetemp().parent / "docs_semantic"
+    # Under xdist each worker's basetemp sits in the session's folder; without
+    # it the basetemp is the session's folder (its parent is shared by runs).
+    session_dir = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        session_dir = session_dir.parent
+    shared = session_dir / "docs_semantic"
     shared.mkdir(exist_ok=True)
     target = shared / "target"
     with open(shared / ".lock", "w") as lock:
