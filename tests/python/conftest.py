@@ -54,6 +54,13 @@ def run_dbt(
     return result
 
 
+def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of this test session shared by its xdist workers (not by other sessions)."""
+    base = tmp_path_factory.getbasetemp()
+    # under xdist each worker's basetemp is a folder of the session's own
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def fixture_dir() -> Path:
     return PROJECT_DIR / os.environ.get("FIXTURE_DIR", "data/fixture")

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import run_dbt
+from conftest import run_dbt, session_dir
 
 TRANSACTIONS = "core_banking/transactions"
 APP_EVENTS = "digital/app_events"
@@ -303,7 +303,7 @@ def shared_corpus(
     tmp_path_factory: pytest.TempPathFactory, fixture_dir: Path, fixture_db: Path
 ) -> Corpus:
     """Builds the corpus once per test session, under a lock shared by the xdist workers."""
-    root = tmp_path_factory.getbasetemp().parent / "fault_corpus"
+    root = session_dir(tmp_path_factory) / "fault_corpus"
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

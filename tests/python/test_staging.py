@@ -29,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PROJECT_DIR, run_dbt
+from conftest import PROJECT_DIR, run_dbt, session_dir
 
 CASES_DIR = PROJECT_DIR / "tests" / "fixtures" / "raw_contract_cases"
 
@@ -76,7 +76,9 @@ class Build:
 def _build_staging(raw_dir: Path, work_dir: Path, variables: dict[str, object]) -> Build:
     database = work_dir / "warehouse.duckdb"
     run_dbt(["seed"], raw_dir, database, work_dir)
-    args = ["build", "--select", "staging", "--vars", json.dumps(variables)]
+    # buildable: not the tests that also read models downstream of staging
+    args = ["build", "--select", "staging", "--indirect-selection", "buildable"]
+    args += ["--vars", json.dumps(variables)]
     run_dbt(args, raw_dir, database, work_dir)
     return Build(raw_dir, database)
 
@@ -85,7 +87,7 @@ def _shared_build(
     tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Build]
 ) -> Iterator[Build]:
     """Builds once per test session, shared by the xdist workers under a lock."""
-    root = tmp_path_factory.getbasetemp().parent / name
+    root = session_dir(tmp_path_factory) / name
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
