@@ -328,6 +328,31 @@ def fct_segment_transitions(_: pd.DataFrame, marts: Marts = NO_MARTS) -> list[Ex
     ]
 
 
+def fct_segment_summary(_: pd.DataFrame, marts: Marts = NO_MARTS) -> list[ExpectationSpec]:
+    specs = [
+        _non_empty(),
+        *_unique_key("as_of_date", "segment_id"),
+        *[_between(c, 0, None) for c in ("segment_size", "n_in", "n_out", "n_not_evaluable")],
+    ]
+    segments = marts.get("dim_segments")
+    if segments is not None:
+        specs.append(_in_set("segment_id", sorted(segments["segment_id"].dropna())))
+    return specs
+
+
+def fct_audience_exports(_: pd.DataFrame, marts: Marts = NO_MARTS) -> list[ExpectationSpec]:
+    # may be empty: a run where nobody entered or left an audience exports nothing
+    specs = [
+        *_unique_key("as_of_date", "segment_id", "person_id"),
+        _in_set("transition", ["entered", "exited"]),
+    ]
+    segments = marts.get("dim_segments")
+    if segments is not None and "is_audience" in segments:
+        audiences = segments.loc[segments["is_audience"].astype(bool), "segment_id"]
+        specs.append(_in_set("segment_id", sorted(audiences.dropna())))
+    return specs
+
+
 def clv_model_parameters(_: pd.DataFrame, marts: Marts = NO_MARTS) -> list[ExpectationSpec]:
     return [
         _non_empty(),
@@ -347,6 +372,8 @@ MART_SUITES: dict[str, Suite] = {
     "fct_segment_membership": fct_segment_membership,
     "fct_segment_membership_history": fct_segment_membership_history,
     "fct_segment_transitions": fct_segment_transitions,
+    "fct_segment_summary": fct_segment_summary,
+    "fct_audience_exports": fct_audience_exports,
     "clv_model_parameters": clv_model_parameters,
 }
 
