@@ -55,9 +55,16 @@ build: install  ## dbt build on DuckDB (seeds, models, data tests)
 	@# Unit tests check the SQL logic on mocked rows, not the data: make test runs them.
 	@$(DBT) build --exclude-resource-type unit_test $(DBT_ARGS)
 
-validate: install  ## Great Expectations on the public marts
-	@echo "==> validating the marts with Great Expectations"
+validate: install  ## Great Expectations on the raw landings and the public marts, Data Docs
+	@echo "==> validating the raw landings and the marts with Great Expectations"
+	@# results: reports/gx/validation.json; Data Docs: gx/uncommitted/data_docs/local_site/index.html
 	@$(BIN)/python -m bank_segments.validate --database $(DUCKDB_PATH)
+
+quality-report: install  ## failing dbt tests with their stored rows, quarantine, GX failures (after a build)
+	@$(BIN)/python -m bank_segments.quality_report --target-path target --database $(DUCKDB_PATH)
+
+freshness: install  ## wall-clock source freshness of live landings (dbt source freshness)
+	@$(DBT) source freshness
 
 summary: install
 	@$(BIN)/python -m bank_segments.summary --database $(DUCKDB_PATH)
@@ -83,7 +90,8 @@ fixture-build: fixture  ## dbt build on the fixture
 	@echo "==> dbt build on the fixture"
 	@RAW_DATA_DIR=$(FIXTURE_DIR) DUCKDB_PATH=$(FIXTURE_DB) $(DBT) build
 	@echo "==> Great Expectations on the fixture marts"
-	@$(BIN)/python -m bank_segments.validate --database $(FIXTURE_DB)
+	@$(BIN)/python -m bank_segments.validate --database $(FIXTURE_DB) --report-dir reports/gx_fixture \
+	  --data-docs-dir gx/uncommitted/fixture
 
 pytest: install
 	@echo "==> pytest"
