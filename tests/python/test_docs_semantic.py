@@ -98,6 +98,10 @@ def test_every_model_column_and_seed_is_described(docs: Path) -> None:
             continue
         if not node["description"].strip():
             missing.append(uid)
+        if "test_case" in node["tags"] and node["name"].endswith("_bad"):
+            # A "_bad" fixture is wrong on purpose (e.g. the schema-drift one
+            # carries an undocumented column for its test to find).
+            continue
         documented = {name.lower() for name, col in node["columns"].items() if col["description"]}
         built = catalog["nodes"].get(uid, {}).get("columns", {})
         missing += [f"{uid}.{column}" for column in built if column.lower() not in documented]
