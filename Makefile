@@ -95,7 +95,7 @@ fixture-build: fixture  ## dbt build on the fixture
 
 pytest: install
 	@echo "==> pytest"
-	@FIXTURE_DB=$(FIXTURE_DB) FIXTURE_DIR=$(FIXTURE_DIR) $(BIN)/pytest -q -n 2 tests/python
+	@FIXTURE_DB=$(FIXTURE_DB) FIXTURE_DIR=$(FIXTURE_DIR) $(BIN)/pytest -q -n 2 --durations=10 tests/python
 
 browser:  ## Debian's Chromium for the dashboard screenshot test (no-op when present)
 	@bash scripts/install_chromium.sh
