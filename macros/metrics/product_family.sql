@@ -14,17 +14,48 @@
             or upper({{ product_code }}) like '%DEBIT%'
             then 'current'
         when upper({{ product_code }}) like '%GREEN%' then 'green_investment'
-        when upper({{ product_code }}) like '%SAV%' then 'savings'
-        when upper({{ product_code }}) like '%TERM%' or upper({{ product_code }}) like '%DEPOSIT%' then 'term_deposit'
+        -- English keywords, then the usual words of other European banks' codes
+        when
+            upper({{ product_code }}) like '%SAV%'
+            or upper({{ product_code }}) like '%SPAR%'
+            or upper({{ product_code }}) like '%EPARGN%'
+            or upper({{ product_code }}) like '%AHORR%'
+            or upper({{ product_code }}) like '%RISPARM%'
+            or upper({{ product_code }}) like '%POUPAN%'
+            then 'savings'
+        when
+            upper({{ product_code }}) like '%TERM%'
+            or upper({{ product_code }}) like '%DEPOSIT%'
+            or upper({{ product_code }}) like '%FESTGELD%'
+            or upper({{ product_code }}) like '%PLAZO%'
+            then 'term_deposit'
         when
             upper({{ product_code }}) like '%INVEST%'
+            or upper({{ product_code }}) like '%INVERS%'
             or upper({{ product_code }}) like '%FUND%'
+            or upper({{ product_code }}) like '%FOND%'
             or upper({{ product_code }}) like '%ETF%'
             or upper({{ product_code }}) like '%BROKER%'
+            or upper({{ product_code }}) like '%DEPOT%'
             then 'investment'
-        when upper({{ product_code }}) like '%CARD%' then 'credit_card'
-        when upper({{ product_code }}) like '%MORTG%' then 'mortgage'
-        when upper({{ product_code }}) like '%LOAN%' then 'personal_loan'
+        when
+            upper({{ product_code }}) like '%CARD%'
+            or upper({{ product_code }}) like '%KARTE%'
+            or upper({{ product_code }}) like '%CARTE%'
+            or upper({{ product_code }}) like '%TARJETA%'
+            then 'credit_card'
+        when
+            upper({{ product_code }}) like '%MORTG%'
+            or upper({{ product_code }}) like '%HIPOTEC%'
+            or upper({{ product_code }}) like '%HYPOTH%'
+            or upper({{ product_code }}) like '%IPOTEC%'
+            then 'mortgage'
+        when
+            upper({{ product_code }}) like '%LOAN%'
+            or upper({{ product_code }}) like '%KREDIT%'
+            or upper({{ product_code }}) like '%PRESTAMO%'
+            or upper({{ product_code }}) like '%CREDIT%'
+            then 'personal_loan'
         else 'current'
     end
 {%- endmacro %}
