@@ -137,3 +137,12 @@ backfill: install  ## replay segment membership: make backfill FROM=YYYY-MM-DD T
 
 export-audiences: install  ## write the audience exports (Parquet) of the last run
 	@$(BIN)/python -m bank_segments.export_audiences --database $(DUCKDB_PATH)
+
+# --- benchmark ---------------------------------------------------------------
+# `make bench`: full build, tests, an incremental day and the bare-engine floor at
+# each size, medians of BENCH_REPEATS runs; figures in docs/benchmarks.md.
+BENCH_SIZES ?= 100000 1000000
+BENCH_REPEATS ?= 3
+
+bench: install  ## benchmark at BENCH_SIZES persons (data/bench, warehouse/bench, target_bench)
+	@$(BIN)/python -m bank_segments.benchmark --sizes $(BENCH_SIZES) --repeats $(BENCH_REPEATS)

@@ -1,0 +1,749 @@
+"""`make bench`: cost of the dbt project against the bare DuckDB engine, at several sizes.
+
+For every size (persons) the benchmark generates the raw data once (Parquet, the last day
+delivered as a daily batch) into `data/bench/<persons>/`, and links every file except the
+last daily batch into a working raw folder. Then, `--repeats` times:
+
+1. full build: `dbt build --full-refresh` without tests, on a fresh DuckDB file;
+2. the database is copied (not timed) for the incremental run;
+3. tests: `dbt test` (no unit tests) on the built file;
+4. incremental day: the last day's files are linked in and `dbt build` (no tests) runs on
+   the copy;
+5. floor: one DuckDB query that reads every raw transaction file of the history once and
+   aggregates count and amount by account and booked month.
+
+Every step is its own process: its wall time and peak resident memory (`wait4` rusage)
+are its own. The medians, the ratios, the goals and the slowest models of
+`run_results.json` are printed and written into the generated section of
+`docs/benchmarks.md`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+SEED = 42
+DAYS = 1  # the last day arrives as a daily batch: the incremental run's new data
+FORMAT = "parquet"
+MARKER = ".bench_complete.json"
+PART_SUFFIX = re.compile(r"_part[0-9]+$")
+RAW_SUFFIXES = (".parquet", ".csv", ".csv.gz")
+
+# Goals of issue 7, evaluated at the largest size measured (they are set for 1,000,000).
+GOAL_PERSONS = 1_000_000
+FULL_OVER_FLOOR_MAX = 5.0
+TESTS_OVER_FLOOR_MAX = 2.0
+INCREMENTAL_OVER_FULL_MAX = 0.10
+PEAK_MEMORY_MAX_BYTES = 8 * 1024**3
+# 1M / 100k full build under 12: 1.2 times the growth in persons.
+SCALE_OVER_PERSONS_MAX = 1.2
+
+STEPS = ("full", "tests", "incremental", "floor")
+STEP_LABELS = {
+    "full": "full build (no tests)",
+    "tests": "tests",
+    "incremental": "incremental day",
+    "floor": "engine floor",
+}
+EXCLUDE_TESTS = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+DB_NAME = "bench.duckdb"  # same file name for the full and incremental copies: same catalog
+BEGIN = "<!-- benchmark:begin -->"
+END = "<!-- benchmark:end -->"
+DEFAULT_INTRO = "# Benchmarks\n\nFigures written by `make bench`.\n\n"
+
+
+class BenchmarkError(RuntimeError):
+    """A step of the benchmark failed."""
+
+
+# --- pure parts ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sample:
+    seconds: float
+    peak_rss_bytes: int
+
+
+@dataclass(frozen=True)
+class Stat:
+    median: float
+    low: float
+    high: float
+    peak_rss_bytes: int  # the highest peak over the repeats
+    runs: int
+
+
+def summarise(samples: Sequence[Sample]) -> Stat:
+    if not samples:
+        raise ValueError("no samples to summarise")
+    seconds = [s.seconds for s in samples]
+    return Stat(
+        median=statistics.median(seconds),
+        low=min(seconds),
+        high=max(seconds),
+        peak_rss_bytes=max(s.peak_rss_bytes for s in samples),
+        runs=len(samples),
+    )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    goal: str
+    measured: str
+    met: bool
+    margin: str
+
+
+def check_at_most(goal: str, value: float, limit: float, unit: str = "x") -> Verdict:
+    """A goal `value <= limit`: the margin is the headroom when met, the excess when missed."""
+    measured = f"{value:.2f}{unit}"
+    if value <= limit:
+        headroom = (1 - value / limit) * 100 if limit else 0.0
+        return Verdict(goal, measured, True, f"met, {headroom:.0f} % headroom")
+    excess = (value / limit - 1) * 100 if limit else float("inf")
+    return Verdict(
+        goal, measured, False, f"missed by {excess:.0f} % ({value - limit:.2f}{unit} over)"
+    )
+
+
+@dataclass
+class SizeResult:
+    persons: int
+    transactions_history: int
+    transactions_day: int
+    raw_files_history: int
+    raw_files_day: int
+    stats: dict[str, Stat]
+    slowest: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    failed_tests: int = 0
+    floor_groups: int = 0
+
+    def ratio(self, numerator: str, denominator: str) -> float:
+        below = self.stats[denominator].median
+        return self.stats[numerator].median / below if below > 0 else float("inf")
+
+    @property
+    def peak_rss_bytes(self) -> int:
+        return max(stat.peak_rss_bytes for stat in self.stats.values())
+
+
+def goal_verdicts(results: Sequence[SizeResult]) -> list[Verdict]:
+    """The goals of issue 7 at the largest size, and the growth from the smallest to it."""
+    if not results:
+        return []
+    ordered = sorted(results, key=lambda r: r.persons)
+    big = ordered[-1]
+    verdicts = [
+        check_at_most(
+            f"full build <= {FULL_OVER_FLOOR_MAX:g}x floor",
+            big.ratio("full", "floor"),
+            FULL_OVER_FLOOR_MAX,
+        ),
+        check_at_most(
+            f"tests <= a further {TESTS_OVER_FLOOR_MAX:g}x floor",
+            big.ratio("tests", "floor"),
+            TESTS_OVER_FLOOR_MAX,
+        ),
+        check_at_most(
+            f"incremental day <= {INCREMENTAL_OVER_FULL_MAX:.0%} of full build",
+            big.ratio("incremental", "full") * 100,
+            INCREMENTAL_OVER_FULL_MAX * 100,
+            " %",
+        ),
+        check_at_most(
+            f"peak memory < {PEAK_MEMORY_MAX_BYTES / 1024**3:g} GB",
+            big.peak_rss_bytes / 1024**3,
+            PEAK_MEMORY_MAX_BYTES / 1024**3,
+            " GB",
+        ),
+    ]
+    small = ordered[0]
+    if small.persons < big.persons:
+        growth = big.persons / small.persons
+        limit = SCALE_OVER_PERSONS_MAX * growth
+        verdicts.append(
+            check_at_most(
+                f"full build {big.persons:,} / {small.persons:,} < {limit:g} (linear growth)",
+                scale_ratio(small, big),
+                limit,
+            )
+        )
+    return verdicts
+
+
+def scale_ratio(small: SizeResult, big: SizeResult) -> float:
+    below = small.stats["full"].median
+    return big.stats["full"].median / below if below > 0 else float("inf")
+
+
+def slowest_nodes(run_results: Sequence[dict], top: int = 10) -> list[tuple[str, float]]:
+    """The slowest models, seeds and hooks, median execution time over several run_results."""
+    times: dict[str, list[float]] = {}
+    for document in run_results:
+        for result in document.get("results", []):
+            unique_id = result.get("unique_id", "")
+            kind = unique_id.split(".", 1)[0]
+            if kind not in ("model", "seed", "snapshot", "operation"):
+                continue
+            times.setdefault(node_label(unique_id), []).append(float(result["execution_time"]))
+    medians = [(name, statistics.median(values)) for name, values in times.items()]
+    return sorted(medians, key=lambda item: (-item[1], item[0]))[:top]
+
+
+def node_label(unique_id: str) -> str:
+    parts = unique_id.split(".")
+    if parts[0] == "operation":
+        return "on-run-start hook (raw file load)" if "on-run-start" in unique_id else parts[-1]
+    return parts[-1] if parts[0] == "model" else f"{parts[0]} {parts[-1]}"
+
+
+def failed_test_count(run_results: dict) -> int:
+    return sum(1 for r in run_results.get("results", []) if r.get("status") in ("fail", "error"))
+
+
+# --- held-back day -------------------------------------------------------------------------
+
+
+def batch_name(path: Path) -> str:
+    """File stem without the writer's `_part<k>` suffix: the batch that delivered the file."""
+    name = path.name
+    for suffix in RAW_SUFFIXES:
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return PART_SUFFIX.sub("", name)
+
+
+def raw_files(raw_dir: Path) -> list[Path]:
+    """Every raw landing file, `<source>/<table>/<batch>.<ext>`, relative to `raw_dir`."""
+    found = [
+        path.relative_to(raw_dir)
+        for path in raw_dir.glob("*/*/*")
+        if path.is_file()
+        and not path.parts[-3].startswith("_")
+        and path.name.endswith(RAW_SUFFIXES)
+    ]
+    return sorted(found)
+
+
+def split_last_batch(files: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """(history, last day): the files of the latest batch over all tables are held back.
+
+    Batch names are `batch_<load date>`, so the latest one sorts last; a table without a
+    file in that batch simply gets no new file.
+    """
+    files = sorted(files)
+    if not files:
+        raise BenchmarkError("no raw files found")
+    last = max(batch_name(path) for path in files)
+    history = [path for path in files if batch_name(path) != last]
+    day = [path for path in files if batch_name(path) == last]
+    if not history:
+        raise BenchmarkError(f"every raw file belongs to the last batch {last}: no history")
+    return history, day
+
+
+def link_files(files: Iterable[Path], source_dir: Path, target_dir: Path) -> None:
+    for relative in files:
+        link = target_dir / relative
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to((source_dir / relative).resolve())
+
+
+def unlink_files(files: Iterable[Path], target_dir: Path) -> None:
+    for relative in files:
+        (target_dir / relative).unlink(missing_ok=True)
+
+
+def is_transactions(path: Path) -> bool:
+    return len(path.parts) >= 2 and path.parts[-2] == "transactions"
+
+
+# --- generated data ------------------------------------------------------------------------
+
+
+def generator_args(persons: int) -> dict[str, object]:
+    return {"persons": persons, "seed": SEED, "days": DAYS, "format": FORMAT}
+
+
+def is_complete(data_dir: Path, persons: int) -> bool:
+    marker = data_dir / MARKER
+    if not marker.is_file():
+        return False
+    try:
+        return json.loads(marker.read_text(encoding="utf-8")) == generator_args(persons)
+    except json.JSONDecodeError:
+        return False
+
+
+def prepare_data(data_dir: Path, persons: int) -> None:
+    """Generates the raw data unless the marker says it is there for the same arguments."""
+    if is_complete(data_dir, persons):
+        print(f"==> reusing {data_dir}", flush=True)
+        return
+    (data_dir / MARKER).unlink(missing_ok=True)
+    print(f"==> generating {persons:,} persons into {data_dir}", flush=True)
+    args = generator_args(persons)
+    command = [
+        sys.executable,
+        "-m",
+        "bank_segments.generate",
+        "--persons",
+        str(persons),
+        "--seed",
+        str(args["seed"]),
+        "--days",
+        str(args["days"]),
+        "--format",
+        FORMAT,
+        "--out",
+        str(data_dir),
+    ]
+    subprocess.run(command, check=True)
+    (data_dir / MARKER).write_text(json.dumps(args) + "\n", encoding="utf-8")
+
+
+def parquet_rows(paths: Iterable[Path]) -> int:
+    import pyarrow.parquet as pq
+
+    return sum(pq.ParquetFile(path).metadata.num_rows for path in paths)
+
+
+# --- measured steps ------------------------------------------------------------------------
+
+
+def run_measured(
+    command: list[str], env: dict[str, str], cwd: Path, log: Path
+) -> tuple[Sample, int]:
+    """Runs one process to its end; wall time, its peak RSS and its exit code."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as handle:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    # ru_maxrss is in KiB on Linux
+    return Sample(seconds, usage.ru_maxrss * 1024), process.returncode
+
+
+def log_tail(log: Path, lines: int = 25) -> str:
+    text = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    return "\n".join(text[-lines:])
+
+
+@dataclass(frozen=True)
+class Workspace:
+    project_dir: Path
+    persons: int
+    data_dir: Path
+    work_dir: Path  # warehouse/bench/<persons>
+    target_root: Path  # target_bench/<persons>
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.work_dir / "raw"
+
+    def db(self, step: str) -> Path:
+        return self.work_dir / step / DB_NAME
+
+    def target(self, step: str) -> Path:
+        return self.target_root / step
+
+    def log(self, step: str, repeat: int) -> Path:
+        return self.target_root / "logs" / f"{step}_{repeat}.log"
+
+    def results(self, step: str, repeat: int) -> Path:
+        return self.target_root / "run_results" / f"{step}_{repeat}.json"
+
+
+def dbt_env(ws: Workspace, db: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DO_NOT_TRACK="1",
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DBT_PROFILES_DIR=str(ws.project_dir),
+        PYTHONPATH=str(ws.project_dir / "src"),
+        RAW_DATA_DIR=str(ws.raw_dir.resolve()),
+        DUCKDB_PATH=str(db.resolve()),
+        DUCKDB_TEMP_DIR=str((db.parent / "tmp").resolve()),
+    )
+    return env
+
+
+def run_dbt(ws: Workspace, step: str, repeat: int, args: list[str], db: Path) -> Sample:
+    dbt = Path(sys.executable).parent / "dbt"
+    target = ws.target(step)
+    command = [str(dbt), *args, "--target-path", str(target), "--log-path", str(target / "logs")]
+    log = ws.log(step, repeat)
+    sample, code = run_measured(command, dbt_env(ws, db), ws.project_dir, log)
+    results = target / "run_results.json"
+    if results.is_file():
+        ws.results(step, repeat).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(results, ws.results(step, repeat))
+    # A failing data test is a finding of the test step, not a broken benchmark.
+    if code != 0 and not (step == "tests" and results.is_file()):
+        raise BenchmarkError(f"{step} (repeat {repeat}) exited {code}; {log}:\n{log_tail(log)}")
+    return sample
+
+
+def fresh_dir(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+
+
+def floor_sql(files: Sequence[str]) -> str:
+    """One pass over the raw transactions: count and amount by account and booked month.
+
+    Parsing follows the contract (ISO 8601 text, any offset, none = UTC; money as decimal
+    text); the session time zone is UTC. The outer sums keep every aggregate alive.
+    """
+    listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+    return f"""
+        select count(*) as account_months, sum(n_transactions) as n_transactions,
+            sum(amount) as amount
+        from (
+            select
+                account_id,
+                date_trunc('month', timezone('UTC', try_cast(trim(booked_at) as timestamptz)))
+                    as booked_month,
+                count(*) as n_transactions,
+                sum(try_cast(trim(amount) as decimal(18, 4))) as amount
+            from read_parquet([{listed}])
+            group by account_id, booked_month
+        ) as by_account_month
+    """
+
+
+def floor_query(files: Sequence[str], memory_limit: str, temp_dir: str) -> dict[str, object]:
+    """The engine floor, with the profile's DuckDB settings; returns its own query time."""
+    import duckdb
+
+    con = duckdb.connect(
+        config={
+            "memory_limit": memory_limit,
+            "temp_directory": temp_dir,
+            "preserve_insertion_order": False,
+        }
+    )
+    con.execute("set TimeZone = 'UTC'")
+    started = time.perf_counter()
+    groups, rows, _amount = con.execute(floor_sql(files)).fetchone()
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "groups": int(groups), "rows": int(rows or 0)}
+
+
+def run_floor(ws: Workspace, repeat: int, files: Sequence[Path]) -> tuple[Sample, int]:
+    """The floor in its own process; its time is the query's, its memory the process's."""
+    listing = ws.work_dir / "floor_files.json"
+    listing.write_text(json.dumps([str(f.resolve()) for f in files]), encoding="utf-8")
+    temp_dir = ws.work_dir / "floor" / "tmp"
+    temp_dir.mkdir(parents=True, exist_ok=True)
+    out = ws.work_dir / "floor" / f"result_{repeat}.json"
+    command = [
+        sys.executable,
+        "-m",
+        "bank_segments.benchmark",
+        "floor",
+        "--files",
+        str(listing),
+        "--temp-dir",
+        str(temp_dir),
+        "--out",
+        str(out),
+    ]
+    env = dict(os.environ, PYTHONPATH=str(ws.project_dir / "src"))
+    log = ws.log("floor", repeat)
+    sample, code = run_measured(command, env, ws.project_dir, log)
+    if code != 0:
+        raise BenchmarkError(f"floor (repeat {repeat}) exited {code}; {log}:\n{log_tail(log)}")
+    result = json.loads(out.read_text(encoding="utf-8"))
+    return Sample(float(result["seconds"]), sample.peak_rss_bytes), int(result["groups"])
+
+
+def measure_size(ws: Workspace, repeats: int) -> SizeResult:
+    prepare_data(ws.data_dir, ws.persons)
+    history, day = split_last_batch(raw_files(ws.data_dir))
+    fresh_dir(ws.raw_dir)
+    link_files(history, ws.data_dir, ws.raw_dir)
+    shutil.rmtree(ws.target_root, ignore_errors=True)
+    samples: dict[str, list[Sample]] = {step: [] for step in STEPS}
+    groups = 0
+    for repeat in range(1, repeats + 1):
+        print(f"==> {ws.persons:,} persons, run {repeat}/{repeats}", flush=True)
+        unlink_files(day, ws.raw_dir)
+        for step in ("full", "incremental"):
+            fresh_dir(ws.db(step).parent)
+        samples["full"].append(
+            run_dbt(ws, "full", repeat, ["build", "--full-refresh", *EXCLUDE_TESTS], ws.db("full"))
+        )
+        shutil.copyfile(ws.db("full"), ws.db("incremental"))
+        samples["tests"].append(
+            run_dbt(
+                ws, "tests", repeat, ["test", "--exclude-resource-type", "unit_test"], ws.db("full")
+            )
+        )
+        link_files(day, ws.data_dir, ws.raw_dir)
+        samples["incremental"].append(
+            run_dbt(ws, "incremental", repeat, ["build", *EXCLUDE_TESTS], ws.db("incremental"))
+        )
+        floor, groups = run_floor(
+            ws, repeat, [ws.data_dir / f for f in history if is_transactions(f)]
+        )
+        samples["floor"].append(floor)
+        for step in STEPS:
+            print(f"    {STEP_LABELS[step]}: {samples[step][-1].seconds:.1f} s", flush=True)
+    return SizeResult(
+        persons=ws.persons,
+        transactions_history=parquet_rows(ws.data_dir / f for f in history if is_transactions(f)),
+        transactions_day=parquet_rows(ws.data_dir / f for f in day if is_transactions(f)),
+        raw_files_history=len(history),
+        raw_files_day=len(day),
+        stats={step: summarise(values) for step, values in samples.items()},
+        slowest={
+            step: slowest_nodes(read_results(ws, step, repeats)) for step in ("full", "incremental")
+        },
+        failed_tests=max(failed_test_count(doc) for doc in read_results(ws, "tests", repeats)),
+        floor_groups=groups,
+    )
+
+
+def read_results(ws: Workspace, step: str, repeats: int) -> list[dict]:
+    paths = [ws.results(step, r) for r in range(1, repeats + 1)]
+    return [json.loads(p.read_text(encoding="utf-8")) for p in paths if p.is_file()]
+
+
+# --- machine and report --------------------------------------------------------------------
+
+
+def machine_info() -> dict[str, str]:
+    import duckdb
+
+    cpu = platform.processor() or platform.machine()
+    memory = ""
+    cpuinfo, meminfo = Path("/proc/cpuinfo"), Path("/proc/meminfo")
+    if cpuinfo.is_file():
+        names = [
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.read_text().splitlines()
+            if line.startswith("model name")
+        ]
+        cpu = names[0] if names else cpu
+    if meminfo.is_file():
+        total = next(
+            line for line in meminfo.read_text().splitlines() if line.startswith("MemTotal")
+        )
+        memory = f"{int(total.split()[1]) / 1024**2:.1f} GB"
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "CPU": cpu,
+        "cores": str(os.cpu_count()),
+        "RAM": memory,
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "dbt-core": metadata.version("dbt-core"),
+        "dbt-duckdb": metadata.version("dbt-duckdb"),
+        "DuckDB memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "8GB"),
+        "dbt threads": os.environ.get("DBT_THREADS", "2"),
+    }
+
+
+def gigabytes(value: int) -> str:
+    return f"{value / 1024**3:.2f}"
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def render_size(result: SizeResult) -> list[str]:
+    lines = [f"### {result.persons:,} persons", ""]
+    lines += table(
+        ["step", "median s", "min s", "max s", "peak RSS GB"],
+        [
+            [
+                STEP_LABELS[step],
+                f"{stat.median:.1f}",
+                f"{stat.low:.1f}",
+                f"{stat.high:.1f}",
+                gigabytes(stat.peak_rss_bytes),
+            ]
+            for step, stat in result.stats.items()
+        ],
+    )
+    lines += [""]
+    lines += table(
+        ["ratio", "value"],
+        [
+            ["full / floor", f"{result.ratio('full', 'floor'):.2f}"],
+            ["tests / floor", f"{result.ratio('tests', 'floor'):.2f}"],
+            ["incremental / full", f"{result.ratio('incremental', 'full'):.3f}"],
+        ],
+    )
+    if result.failed_tests:
+        lines += ["", f"{result.failed_tests} data tests failed or errored (see the test logs)."]
+    return [*lines, ""]
+
+
+def render_slowest(result: SizeResult) -> list[str]:
+    lines: list[str] = []
+    for step in ("full", "incremental"):
+        nodes = result.slowest.get(step, [])
+        if not nodes:
+            continue
+        total = sum(seconds for _, seconds in nodes)
+        lines += [
+            f"**{STEP_LABELS[step]}, {result.persons:,} persons**: the 10 slowest nodes "
+            f"(median execution time; {total:.1f} s together, dbt threads run in parallel, "
+            f"wall {result.stats[step].median:.1f} s)",
+            "",
+        ]
+        lines += table(["node", "seconds"], [[name, f"{sec:.1f}"] for name, sec in nodes])
+        lines += [""]
+    return lines
+
+
+def render_markdown(machine: dict[str, str], results: Sequence[SizeResult], repeats: int) -> str:
+    ordered = sorted(results, key=lambda r: r.persons)
+    lines = [f"## Results of {machine['date']}", "", "Machine:", ""]
+    lines += table(["", ""], [[key, value] for key, value in machine.items() if key != "date"])
+    lines += ["", f"Sizes (medians of {repeats} runs per step):", ""]
+    lines += table(
+        [
+            "persons",
+            "raw transactions (history)",
+            "raw transactions (new day)",
+            "raw files (history)",
+            "raw files (new day)",
+            "floor account-months",
+        ],
+        [
+            [
+                f"{r.persons:,}",
+                f"{r.transactions_history:,}",
+                f"{r.transactions_day:,}",
+                f"{r.raw_files_history:,}",
+                f"{r.raw_files_day:,}",
+                f"{r.floor_groups:,}",
+            ]
+            for r in ordered
+        ],
+    )
+    lines += [""]
+    for result in ordered:
+        lines += render_size(result)
+    if ordered:
+        big = ordered[-1]
+        lines += ["### Goals", ""]
+        if big.persons != GOAL_PERSONS:
+            lines += [
+                f"The goals are set for {GOAL_PERSONS:,} persons; this run's largest size is "
+                f"{big.persons:,}, so the verdicts below are indicative only.",
+                "",
+            ]
+        lines += table(
+            ["goal", "measured", "verdict"],
+            [[v.goal, v.measured, v.margin] for v in goal_verdicts(ordered)],
+        )
+        lines += ["", "### Where the time goes", ""]
+        for result in reversed(ordered):
+            lines += render_slowest(result)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def replace_generated(document: str, generated: str) -> str:
+    """Replaces the text between the markers; the hand-written text around it stays."""
+    block = f"{BEGIN}\n{generated.rstrip()}\n{END}"
+    if BEGIN in document and END in document.split(BEGIN, 1)[1]:
+        head, rest = document.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        return head + block + tail
+    base = document if document.strip() else DEFAULT_INTRO
+    return base.rstrip() + "\n\n" + block + "\n"
+
+
+def write_docs(path: Path, generated: str) -> None:
+    document = path.read_text(encoding="utf-8") if path.is_file() else ""
+    path.write_text(replace_generated(document, generated), encoding="utf-8")
+
+
+# --- command line --------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bank_segments.benchmark",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command")
+    floor = sub.add_parser("floor", help="the engine-floor query alone (run by the benchmark)")
+    floor.add_argument("--files", type=Path, required=True, help="JSON list of Parquet files")
+    floor.add_argument("--temp-dir", required=True)
+    floor.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--data-root", type=Path, default=Path("data/bench"))
+    parser.add_argument("--work-root", type=Path, default=Path("warehouse/bench"))
+    parser.add_argument("--target-root", type=Path, default=Path("target_bench"))
+    parser.add_argument("--docs", type=Path, default=Path("docs/benchmarks.md"))
+    args = parser.parse_args(argv)
+    if args.command is None and (args.repeats < 1 or min(args.sizes) < 1):
+        parser.error("--sizes and --repeats must be positive")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.command == "floor":
+        files = json.loads(args.files.read_text(encoding="utf-8"))
+        memory_limit = os.environ.get("DUCKDB_MEMORY_LIMIT", "8GB")
+        result = floor_query(files, memory_limit, args.temp_dir)
+        args.out.write_text(json.dumps(result), encoding="utf-8")
+        return 0
+    project_dir = Path.cwd()
+    results = []
+    for persons in sorted(set(args.sizes)):
+        ws = Workspace(
+            project_dir,
+            persons,
+            args.data_root / str(persons),
+            args.work_root / str(persons),
+            args.target_root / str(persons),
+        )
+        try:
+            results.append(measure_size(ws, args.repeats))
+        except BenchmarkError as error:
+            print(f"benchmark failed: {error}", file=sys.stderr)
+            return 1
+    generated = render_markdown(machine_info(), results, args.repeats)
+    print(generated)
+    write_docs(args.docs, generated)
+    print(f"==> written to {args.docs}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,180 @@
+"""The pure parts of `make bench`: medians, goal verdicts, the report and the held-back day."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from bank_segments import benchmark as bench
+from bank_segments.generate import main as generate
+
+
+def stat(median: float, rss_gb: float = 1.0) -> bench.Stat:
+    return bench.Stat(median, median * 0.9, median * 1.1, int(rss_gb * 1024**3), 3)
+
+
+def size_result(persons: int, full: float, tests: float, incremental: float, floor: float,
+                rss_gb: float = 1.0) -> bench.SizeResult:  # fmt: skip
+    stats = {"full": stat(full, rss_gb), "tests": stat(tests), "incremental": stat(incremental),
+             "floor": stat(floor)}  # fmt: skip
+    return bench.SizeResult(persons, 1000, 10, 40, 8, stats, failed_tests=0, floor_groups=7)
+
+
+def test_summarise_takes_the_median_and_the_highest_peak() -> None:
+    samples = [bench.Sample(3.0, 100), bench.Sample(10.0, 300), bench.Sample(4.0, 200)]
+    result = bench.summarise(samples)
+    assert (result.median, result.low, result.high) == (4.0, 3.0, 10.0)
+    assert result.peak_rss_bytes == 300
+    assert result.runs == 3
+    assert bench.summarise(samples[:2]).median == 6.5
+    with pytest.raises(ValueError):
+        bench.summarise([])
+
+
+def test_check_at_most_reports_headroom_or_excess() -> None:
+    met = bench.check_at_most("g", 4.0, 5.0)
+    assert met.met and met.margin == "met, 20 % headroom"
+    missed = bench.check_at_most("g", 7.5, 5.0)
+    assert not missed.met
+    assert missed.margin == "missed by 50 % (2.50x over)"
+    assert bench.check_at_most("g", 5.0, 5.0).met
+
+
+def test_goal_verdicts_at_the_largest_size_and_linear_growth() -> None:
+    small = size_result(100_000, full=100, tests=30, incremental=5, floor=20)
+    big = size_result(1_000_000, full=1300, tests=500, incremental=100, floor=200, rss_gb=9)
+    by_goal = bench.goal_verdicts([big, small])  # order of the sizes does not matter
+    assert [v.met for v in by_goal] == [False, False, True, False, False]
+    assert by_goal[0].measured == "6.50x"  # full / floor
+    assert by_goal[1].measured == "2.50x"  # tests / floor
+    assert by_goal[2].measured == "7.69 %"  # incremental / full
+    assert by_goal[3].measured == "9.00 GB"
+    assert by_goal[4].measured == "13.00x" and "< 12" in by_goal[4].goal
+    assert by_goal[4].margin == "missed by 8 % (1.00x over)"
+    assert len(by_goal) == 5
+
+
+def test_growth_goal_scales_with_the_size_pair_and_needs_two_sizes() -> None:
+    small = size_result(300, full=10, tests=3, incremental=1, floor=2)
+    big = size_result(2_000, full=20, tests=3, incremental=1, floor=5)
+    growth = bench.goal_verdicts([small, big])[-1]
+    assert "< 8" in growth.goal and growth.met  # 1.2 x 6.67
+    assert len(bench.goal_verdicts([big])) == 4
+    assert bench.goal_verdicts([]) == []
+
+
+def test_slowest_nodes_take_medians_over_runs_and_skip_tests() -> None:
+    def results(times: dict[str, float]) -> dict:
+        return {"results": [{"unique_id": k, "execution_time": v} for k, v in times.items()]}
+
+    runs = [
+        results({"model.p.slow": 9.0, "model.p.fast": 1.0, "test.p.t": 50.0,
+                 "operation.p.p-on-run-start-0": 4.0}),
+        results({"model.p.slow": 11.0, "model.p.fast": 3.0, "seed.p.s": 0.5,
+                 "operation.p.p-on-run-start-0": 6.0}),
+    ]  # fmt: skip
+    assert bench.slowest_nodes(runs, top=3) == [
+        ("slow", 10.0),
+        ("on-run-start hook (raw file load)", 5.0),
+        ("fast", 2.0),
+    ]
+    assert ("seed s", 0.5) in bench.slowest_nodes(runs)
+    assert bench.failed_test_count(
+        {"results": [{"status": "pass"}, {"status": "fail"}, {"status": "error"}]}
+    ) == 2  # fmt: skip
+
+
+def test_markdown_has_machine_sizes_ratios_goals_and_slowest_models() -> None:
+    small = size_result(100_000, full=100, tests=30, incremental=5, floor=20)
+    big = size_result(1_000_000, full=1000, tests=300, incremental=60, floor=250)
+    big.slowest = {"full": [("int_cashflows_aggregated", 123.4)], "incremental": []}
+    machine = {"date": "2026-11-22 23:00 UTC", "CPU": "Test CPU", "cores": "2"}
+    text = bench.render_markdown(machine, [big, small], repeats=3)
+    assert "| CPU | Test CPU |" in text
+    assert text.index("### 100,000 persons") < text.index("### 1,000,000 persons")
+    assert "| full / floor | 4.00 |" in text
+    assert "| incremental / full | 0.060 |" in text
+    assert "met, 20 % headroom" in text
+    assert "| int_cashflows_aggregated | 123.4 |" in text
+    assert "indicative only" not in text
+    tiny = bench.render_markdown(machine, [size_result(2_000, 10, 2, 1, 1)], repeats=2)
+    assert "indicative only" in tiny
+
+
+def test_replace_generated_keeps_the_hand_written_text() -> None:
+    intro = "# Benchmarks\n\nHand-written.\n"
+    first = bench.replace_generated(intro, "## run 1")
+    assert first.startswith(intro.rstrip())
+    assert f"{bench.BEGIN}\n## run 1\n{bench.END}" in first
+    second = bench.replace_generated(first + "\nFooter.\n", "## run 2")
+    assert "## run 1" not in second and "## run 2" in second
+    assert second.startswith(intro.rstrip()) and second.endswith("Footer.\n")
+    assert bench.replace_generated("", "x").startswith("# Benchmarks")
+
+
+def test_batch_name_drops_extension_and_part_suffix() -> None:
+    assert bench.batch_name(Path("a/b/batch_2026-11-01_part1.parquet")) == "batch_2026-11-01"
+    assert bench.batch_name(Path("a/b/batch_2026-11-01.csv.gz")) == "batch_2026-11-01"
+    with pytest.raises(bench.BenchmarkError):
+        bench.split_last_batch([Path("s/t/batch_2026-11-01.parquet")])
+
+
+@pytest.fixture(scope="module")
+def tiny_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("bench") / "raw"
+    generate(["--persons", "40", "--seed", "3", "--out", str(out), "--format", "parquet",
+              "--days", "1", "--quiet"])  # fmt: skip
+    return out
+
+
+def test_the_last_daily_batch_is_held_back(tiny_raw: Path, tmp_path: Path) -> None:
+    files = bench.raw_files(tiny_raw)
+    assert files and not any(f.parts[0].startswith("_") for f in files)
+    history, day = bench.split_last_batch(files)
+    assert sorted(history + day) == files
+    assert day and {bench.batch_name(f) for f in day} == {"batch_2026-11-01"}
+    assert any(bench.is_transactions(f) for f in day)
+    # the held-back files carry the latest load time, later than any history file
+    day_loaded = {v for f in day for v in pq.read_table(tiny_raw / f)["_loaded_at"].to_pylist()}
+    history_loaded = {v for f in history
+                      for v in pq.read_table(tiny_raw / f)["_loaded_at"].to_pylist()}  # fmt: skip
+    assert len(day_loaded) == 1 and min(day_loaded) > max(history_loaded)
+
+    work = tmp_path / "raw"
+    bench.link_files(history, tiny_raw, work)
+    assert bench.raw_files(work) == history
+    assert all((work / f).is_symlink() for f in history)
+    bench.link_files(day, tiny_raw, work)
+    assert bench.raw_files(work) == files
+    bench.unlink_files(day, work)
+    assert bench.raw_files(work) == history
+    assert bench.parquet_rows(tiny_raw / f for f in day if bench.is_transactions(f)) > 0
+
+
+def test_marker_says_whether_the_data_can_be_reused(tmp_path: Path) -> None:
+    assert not bench.is_complete(tmp_path, 100)
+    (tmp_path / bench.MARKER).write_text(json.dumps(bench.generator_args(100)))
+    assert bench.is_complete(tmp_path, 100)
+    assert not bench.is_complete(tmp_path, 200)
+    (tmp_path / bench.MARKER).write_text("{broken")
+    assert not bench.is_complete(tmp_path, 100)
+
+
+def test_floor_query_counts_by_account_and_utc_month(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    rows = {
+        "account_id": ["A", "A", "A", "B"],
+        "booked_at": ["2025-01-31T23:30:00-02:00", "2025-02-01T00:10:00Z",
+                      " 2025-02-03T10:00:00 ", "2025-01-05T10:00:00+01:00"],
+        "amount": ["1.5", "2", "0.25", "10.0000"],
+    }  # fmt: skip
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table(rows), path)
+    result = bench.floor_query([str(path)], "1GB", str(tmp_path / "tmp"))
+    # A's first row is 2025-02-01 01:30 UTC: A has one month, B one
+    assert (result["groups"], result["rows"]) == (2, 4)
+    assert result["seconds"] >= 0
