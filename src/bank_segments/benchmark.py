@@ -117,7 +117,7 @@ def check_at_most(goal: str, value: float, limit: float, unit: str = "x") -> Ver
         return Verdict(goal, measured, True, f"met, {headroom:.0f} % headroom")
     excess = (value / limit - 1) * 100 if limit else float("inf")
     return Verdict(
-        goal, measured, False, f"missed by {excess:.0f} % ({value - limit:.2f}{unit} over)"
+        goal, measured, False, f"missed by {excess:.0f} % ({measured} against {limit:g}{unit})"
     )
 
 
@@ -130,7 +130,7 @@ class SizeResult:
     raw_files_day: int
     stats: dict[str, Stat]
     slowest: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
-    failed_tests: int = 0
+    failed_tests: list[str] = field(default_factory=list)
     floor_groups: int = 0
 
     def ratio(self, numerator: str, denominator: str) -> float:
@@ -212,8 +212,15 @@ def node_label(unique_id: str) -> str:
     return parts[-1] if parts[0] == "model" else f"{parts[0]} {parts[-1]}"
 
 
-def failed_test_count(run_results: dict) -> int:
-    return sum(1 for r in run_results.get("results", []) if r.get("status") in ("fail", "error"))
+def failed_tests(run_results: Iterable[dict]) -> list[str]:
+    """Names of the data tests that failed or errored in any of the runs."""
+    names = {
+        result["unique_id"].split(".")[2]
+        for document in run_results
+        for result in document.get("results", [])
+        if result.get("status") in ("fail", "error") and result.get("unique_id", "").count(".") >= 2
+    }
+    return sorted(names)
 
 
 # --- held-back day -------------------------------------------------------------------------
@@ -406,6 +413,26 @@ def run_dbt(ws: Workspace, step: str, repeat: int, args: list[str], db: Path) ->
     return sample
 
 
+def parse_project(ws: Workspace, step: str) -> None:
+    """An untimed `dbt parse` into the step's target path: every timed run parses partially."""
+    ws.db(step).parent.mkdir(parents=True, exist_ok=True)
+    dbt = Path(sys.executable).parent / "dbt"
+    target = ws.target(step)
+    command = [str(dbt), "parse", "--target-path", str(target), "--log-path", str(target / "logs")]
+    log = ws.log(f"parse_{step}", 0)
+    _, code = run_measured(command, dbt_env(ws, ws.db(step)), ws.project_dir, log)
+    if code != 0:
+        raise BenchmarkError(f"dbt parse exited {code}; {log}:\n{log_tail(log)}")
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """The DuckDB file and, when dbt left one, its write-ahead log."""
+    shutil.copyfile(source, target)
+    wal = source.with_name(source.name + ".wal")
+    if wal.is_file():
+        shutil.copyfile(wal, target.with_name(target.name + ".wal"))
+
+
 def fresh_dir(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
@@ -486,6 +513,8 @@ def measure_size(ws: Workspace, repeats: int) -> SizeResult:
     fresh_dir(ws.raw_dir)
     link_files(history, ws.data_dir, ws.raw_dir)
     shutil.rmtree(ws.target_root, ignore_errors=True)
+    for step in ("full", "tests", "incremental"):
+        parse_project(ws, step)
     samples: dict[str, list[Sample]] = {step: [] for step in STEPS}
     groups = 0
     for repeat in range(1, repeats + 1):
@@ -496,7 +525,7 @@ def measure_size(ws: Workspace, repeats: int) -> SizeResult:
         samples["full"].append(
             run_dbt(ws, "full", repeat, ["build", "--full-refresh", *EXCLUDE_TESTS], ws.db("full"))
         )
-        shutil.copyfile(ws.db("full"), ws.db("incremental"))
+        copy_database(ws.db("full"), ws.db("incremental"))
         samples["tests"].append(
             run_dbt(
                 ws, "tests", repeat, ["test", "--exclude-resource-type", "unit_test"], ws.db("full")
@@ -522,7 +551,7 @@ def measure_size(ws: Workspace, repeats: int) -> SizeResult:
         slowest={
             step: slowest_nodes(read_results(ws, step, repeats)) for step in ("full", "incremental")
         },
-        failed_tests=max(failed_test_count(doc) for doc in read_results(ws, "tests", repeats)),
+        failed_tests=failed_tests(read_results(ws, "tests", repeats)),
         floor_groups=groups,
     )
 
@@ -603,7 +632,8 @@ def render_size(result: SizeResult) -> list[str]:
         ],
     )
     if result.failed_tests:
-        lines += ["", f"{result.failed_tests} data tests failed or errored (see the test logs)."]
+        names = ", ".join(f"`{name}`" for name in result.failed_tests)
+        lines += ["", f"Data tests that failed or errored (a finding, not timed apart): {names}."]
     return [*lines, ""]
 
 
@@ -660,7 +690,9 @@ def render_markdown(machine: dict[str, str], results: Sequence[SizeResult], repe
         if big.persons != GOAL_PERSONS:
             lines += [
                 f"The goals are set for {GOAL_PERSONS:,} persons; this run's largest size is "
-                f"{big.persons:,}, so the verdicts below are indicative only.",
+                f"{big.persons:,}, so the verdicts below are indicative only: at small sizes "
+                "the fixed costs (dbt start-up and parsing, one statement per model) dominate "
+                "and the ratios to the floor are far above their value at scale.",
                 "",
             ]
         lines += table(

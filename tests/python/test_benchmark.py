@@ -20,7 +20,7 @@ def size_result(persons: int, full: float, tests: float, incremental: float, flo
                 rss_gb: float = 1.0) -> bench.SizeResult:  # fmt: skip
     stats = {"full": stat(full, rss_gb), "tests": stat(tests), "incremental": stat(incremental),
              "floor": stat(floor)}  # fmt: skip
-    return bench.SizeResult(persons, 1000, 10, 40, 8, stats, failed_tests=0, floor_groups=7)
+    return bench.SizeResult(persons, 1000, 10, 40, 8, stats, floor_groups=7)
 
 
 def test_summarise_takes_the_median_and_the_highest_peak() -> None:
@@ -39,7 +39,7 @@ def test_check_at_most_reports_headroom_or_excess() -> None:
     assert met.met and met.margin == "met, 20 % headroom"
     missed = bench.check_at_most("g", 7.5, 5.0)
     assert not missed.met
-    assert missed.margin == "missed by 50 % (2.50x over)"
+    assert missed.margin == "missed by 50 % (7.50x against 5x)"
     assert bench.check_at_most("g", 5.0, 5.0).met
 
 
@@ -53,7 +53,7 @@ def test_goal_verdicts_at_the_largest_size_and_linear_growth() -> None:
     assert by_goal[2].measured == "7.69 %"  # incremental / full
     assert by_goal[3].measured == "9.00 GB"
     assert by_goal[4].measured == "13.00x" and "< 12" in by_goal[4].goal
-    assert by_goal[4].margin == "missed by 8 % (1.00x over)"
+    assert by_goal[4].margin == "missed by 8 % (13.00x against 12x)"
     assert len(by_goal) == 5
 
 
@@ -82,9 +82,13 @@ def test_slowest_nodes_take_medians_over_runs_and_skip_tests() -> None:
         ("fast", 2.0),
     ]
     assert ("seed s", 0.5) in bench.slowest_nodes(runs)
-    assert bench.failed_test_count(
-        {"results": [{"status": "pass"}, {"status": "fail"}, {"status": "error"}]}
-    ) == 2  # fmt: skip
+    tests = [
+        {"results": [{"unique_id": "test.p.a.1", "status": "pass"},
+                     {"unique_id": "test.p.b.2", "status": "fail"}]},
+        {"results": [{"unique_id": "test.p.c.3", "status": "error"},
+                     {"unique_id": "test.p.b.2", "status": "fail"}]},
+    ]  # fmt: skip
+    assert bench.failed_tests(tests) == ["b", "c"]
 
 
 def test_markdown_has_machine_sizes_ratios_goals_and_slowest_models() -> None:
@@ -99,7 +103,12 @@ def test_markdown_has_machine_sizes_ratios_goals_and_slowest_models() -> None:
     assert "| incremental / full | 0.060 |" in text
     assert "met, 20 % headroom" in text
     assert "| int_cashflows_aggregated | 123.4 |" in text
-    assert "indicative only" not in text
+    assert "indicative only" not in text and "failed or errored" not in text
+    big.failed_tests = ["stg_x_recent"]
+    assert (
+        "failed or errored (a finding, not timed apart): `stg_x_recent`."
+        in bench.render_markdown(machine, [big], repeats=3)
+    )
     tiny = bench.render_markdown(machine, [size_result(2_000, 10, 2, 1, 1)], repeats=2)
     assert "indicative only" in tiny
 
