@@ -13,7 +13,7 @@ from bank_segments.generate import main as generate
 
 
 def stat(median: float, rss_gb: float = 1.0) -> bench.Stat:
-    return bench.Stat(median, median * 0.9, median * 1.1, int(rss_gb * 1024**3), 3)
+    return bench.Stat(median, median * 0.9, median * 1.1, int(rss_gb * bench.GB), 3)
 
 
 def size_result(persons: int, full: float, tests: float, incremental: float, floor: float,
