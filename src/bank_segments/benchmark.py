@@ -133,6 +133,7 @@ class SizeResult:
     slowest: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     failed_tests: list[str] = field(default_factory=list)
     floor_groups: int = 0
+    database_bytes: int = 0
 
     def ratio(self, numerator: str, denominator: str) -> float:
         below = self.stats[denominator].median
@@ -508,6 +509,41 @@ def run_floor(ws: Workspace, repeat: int, files: Sequence[Path]) -> tuple[Sample
     return Sample(float(result["seconds"]), sample.peak_rss_bytes), int(result["groups"])
 
 
+@dataclass(frozen=True)
+class RepeatResult:
+    samples: dict[str, Sample]
+    floor_groups: int
+    database_bytes: int  # the full build's DuckDB file
+
+
+def measure_repeat(
+    ws: Workspace, repeat: int, history: list[Path], day: list[Path]
+) -> RepeatResult:
+    """One run of every step; the databases are removed afterwards to keep the disk free."""
+    unlink_files(day, ws.raw_dir)
+    for step in ("full", "incremental"):
+        fresh_dir(ws.db(step).parent)
+    samples = {
+        "full": run_dbt(
+            ws, "full", repeat, ["build", "--full-refresh", *EXCLUDE_TESTS], ws.db("full")
+        )
+    }
+    copy_database(ws.db("full"), ws.db("incremental"))
+    database_bytes = ws.db("full").stat().st_size
+    samples["tests"] = run_dbt(
+        ws, "tests", repeat, ["test", "--exclude-resource-type", "unit_test"], ws.db("full")
+    )
+    shutil.rmtree(ws.db("full").parent)
+    link_files(day, ws.data_dir, ws.raw_dir)
+    samples["incremental"] = run_dbt(
+        ws, "incremental", repeat, ["build", *EXCLUDE_TESTS], ws.db("incremental")
+    )
+    shutil.rmtree(ws.db("incremental").parent)
+    transactions = [ws.data_dir / f for f in history if is_transactions(f)]
+    samples["floor"], groups = run_floor(ws, repeat, transactions)
+    return RepeatResult(samples, groups, database_bytes)
+
+
 def measure_size(ws: Workspace, repeats: int) -> SizeResult:
     prepare_data(ws.data_dir, ws.persons)
     history, day = split_last_batch(raw_files(ws.data_dir))
@@ -516,44 +552,25 @@ def measure_size(ws: Workspace, repeats: int) -> SizeResult:
     shutil.rmtree(ws.target_root, ignore_errors=True)
     for step in ("full", "tests", "incremental"):
         parse_project(ws, step)
-    samples: dict[str, list[Sample]] = {step: [] for step in STEPS}
-    groups = 0
+    runs: list[RepeatResult] = []
     for repeat in range(1, repeats + 1):
         print(f"==> {ws.persons:,} persons, run {repeat}/{repeats}", flush=True)
-        unlink_files(day, ws.raw_dir)
-        for step in ("full", "incremental"):
-            fresh_dir(ws.db(step).parent)
-        samples["full"].append(
-            run_dbt(ws, "full", repeat, ["build", "--full-refresh", *EXCLUDE_TESTS], ws.db("full"))
-        )
-        copy_database(ws.db("full"), ws.db("incremental"))
-        samples["tests"].append(
-            run_dbt(
-                ws, "tests", repeat, ["test", "--exclude-resource-type", "unit_test"], ws.db("full")
-            )
-        )
-        link_files(day, ws.data_dir, ws.raw_dir)
-        samples["incremental"].append(
-            run_dbt(ws, "incremental", repeat, ["build", *EXCLUDE_TESTS], ws.db("incremental"))
-        )
-        floor, groups = run_floor(
-            ws, repeat, [ws.data_dir / f for f in history if is_transactions(f)]
-        )
-        samples["floor"].append(floor)
+        runs.append(measure_repeat(ws, repeat, history, day))
         for step in STEPS:
-            print(f"    {STEP_LABELS[step]}: {samples[step][-1].seconds:.1f} s", flush=True)
+            print(f"    {STEP_LABELS[step]}: {runs[-1].samples[step].seconds:.1f} s", flush=True)
     return SizeResult(
         persons=ws.persons,
         transactions_history=parquet_rows(ws.data_dir / f for f in history if is_transactions(f)),
         transactions_day=parquet_rows(ws.data_dir / f for f in day if is_transactions(f)),
         raw_files_history=len(history),
         raw_files_day=len(day),
-        stats={step: summarise(values) for step, values in samples.items()},
+        stats={step: summarise([run.samples[step] for run in runs]) for step in STEPS},
         slowest={
             step: slowest_nodes(read_results(ws, step, repeats)) for step in ("full", "incremental")
         },
         failed_tests=failed_tests(read_results(ws, "tests", repeats)),
-        floor_groups=groups,
+        floor_groups=runs[-1].floor_groups,
+        database_bytes=max(run.database_bytes for run in runs),
     )
 
 
@@ -669,6 +686,7 @@ def render_markdown(machine: dict[str, str], results: Sequence[SizeResult], repe
             "raw files (history)",
             "raw files (new day)",
             "floor account-months",
+            "DuckDB file GB",
         ],
         [
             [
@@ -678,6 +696,7 @@ def render_markdown(machine: dict[str, str], results: Sequence[SizeResult], repe
                 f"{r.raw_files_history:,}",
                 f"{r.raw_files_day:,}",
                 f"{r.floor_groups:,}",
+                gigabytes(r.database_bytes),
             ]
             for r in ordered
         ],

@@ -99,6 +99,7 @@ def test_markdown_has_machine_sizes_ratios_goals_and_slowest_models() -> None:
     text = bench.render_markdown(machine, [big, small], repeats=3)
     assert "| CPU | Test CPU |" in text
     assert text.index("### 100,000 persons") < text.index("### 1,000,000 persons")
+    assert "| 1,000,000 | 1,000 | 10 | 40 | 8 | 7 | 0.00 |" in text  # sizes, in header order
     assert "| full / floor | 4.00 |" in text
     assert "| incremental / full | 0.060 |" in text
     assert "met, 20 % headroom" in text
