@@ -37,7 +37,7 @@ from importlib import metadata
 from pathlib import Path
 
 SEED = 42
-DAYS = 1  # the last day arrives as a daily batch: the incremental run's new data
+DAYS = 1  # default daily batches at the end of the window; the last one is held back
 FORMAT = "parquet"
 MARKER = ".bench_complete.json"
 PART_SUFFIX = re.compile(r"_part[0-9]+$")
@@ -288,28 +288,28 @@ def is_transactions(path: Path) -> bool:
 # --- generated data ------------------------------------------------------------------------
 
 
-def generator_args(persons: int) -> dict[str, object]:
-    return {"persons": persons, "seed": SEED, "days": DAYS, "format": FORMAT}
+def generator_args(persons: int, days: int = DAYS) -> dict[str, object]:
+    return {"persons": persons, "seed": SEED, "days": days, "format": FORMAT}
 
 
-def is_complete(data_dir: Path, persons: int) -> bool:
+def is_complete(data_dir: Path, persons: int, days: int = DAYS) -> bool:
     marker = data_dir / MARKER
     if not marker.is_file():
         return False
     try:
-        return json.loads(marker.read_text(encoding="utf-8")) == generator_args(persons)
+        return json.loads(marker.read_text(encoding="utf-8")) == generator_args(persons, days)
     except json.JSONDecodeError:
         return False
 
 
-def prepare_data(data_dir: Path, persons: int) -> None:
+def prepare_data(data_dir: Path, persons: int, days: int = DAYS) -> None:
     """Generates the raw data unless the marker says it is there for the same arguments."""
-    if is_complete(data_dir, persons):
+    if is_complete(data_dir, persons, days):
         print(f"==> reusing {data_dir}", flush=True)
         return
     (data_dir / MARKER).unlink(missing_ok=True)
     print(f"==> generating {persons:,} persons into {data_dir}", flush=True)
-    args = generator_args(persons)
+    args = generator_args(persons, days)
     command = [
         sys.executable,
         "-m",
@@ -367,6 +367,7 @@ class Workspace:
     data_dir: Path
     work_dir: Path  # warehouse/bench/<persons>
     target_root: Path  # target_bench/<persons>
+    days: int = DAYS
 
     @property
     def raw_dir(self) -> Path:
@@ -545,7 +546,7 @@ def measure_repeat(
 
 
 def measure_size(ws: Workspace, repeats: int) -> SizeResult:
-    prepare_data(ws.data_dir, ws.persons)
+    prepare_data(ws.data_dir, ws.persons, ws.days)
     history, day = split_last_batch(raw_files(ws.data_dir))
     fresh_dir(ws.raw_dir)
     link_files(history, ws.data_dir, ws.raw_dir)
@@ -673,11 +674,18 @@ def render_slowest(result: SizeResult) -> list[str]:
     return lines
 
 
-def render_markdown(machine: dict[str, str], results: Sequence[SizeResult], repeats: int) -> str:
+def render_markdown(
+    machine: dict[str, str], results: Sequence[SizeResult], repeats: int, days: int = DAYS
+) -> str:
     ordered = sorted(results, key=lambda r: r.persons)
     lines = [f"## Results of {machine['date']}", "", "Machine:", ""]
     lines += table(["", ""], [[key, value] for key, value in machine.items() if key != "date"])
-    lines += ["", f"Sizes (medians of {repeats} runs per step):", ""]
+    lines += [
+        "",
+        f"Sizes (seed {SEED}, {days} daily batch(es) at the end, the last one held back for the "
+        f"incremental day; medians of {repeats} runs per step):",
+        "",
+    ]
     lines += table(
         [
             "persons",
@@ -757,13 +765,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     floor.add_argument("--out", type=Path, required=True)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--days",
+        type=int,
+        default=DAYS,
+        help="daily batches at the end of the generated window; the last one is held back",
+    )
     parser.add_argument("--data-root", type=Path, default=Path("data/bench"))
     parser.add_argument("--work-root", type=Path, default=Path("warehouse/bench"))
     parser.add_argument("--target-root", type=Path, default=Path("target_bench"))
     parser.add_argument("--docs", type=Path, default=Path("docs/benchmarks.md"))
     args = parser.parse_args(argv)
-    if args.command is None and (args.repeats < 1 or min(args.sizes) < 1):
-        parser.error("--sizes and --repeats must be positive")
+    if args.command is None and min(args.repeats, args.days, *args.sizes) < 1:
+        parser.error("--sizes, --repeats and --days must be positive")
     return args
 
 
@@ -784,13 +798,14 @@ def main(argv: list[str] | None = None) -> int:
             args.data_root / str(persons),
             args.work_root / str(persons),
             args.target_root / str(persons),
+            args.days,
         )
         try:
             results.append(measure_size(ws, args.repeats))
         except BenchmarkError as error:
             print(f"benchmark failed: {error}", file=sys.stderr)
             return 1
-    generated = render_markdown(machine_info(), results, args.repeats)
+    generated = render_markdown(machine_info(), results, args.repeats, args.days)
     print(generated)
     write_docs(args.docs, generated)
     print(f"==> written to {args.docs}")

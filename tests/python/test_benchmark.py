@@ -169,6 +169,7 @@ def test_marker_says_whether_the_data_can_be_reused(tmp_path: Path) -> None:
     (tmp_path / bench.MARKER).write_text(json.dumps(bench.generator_args(100)))
     assert bench.is_complete(tmp_path, 100)
     assert not bench.is_complete(tmp_path, 200)
+    assert not bench.is_complete(tmp_path, 100, days=2)
     (tmp_path / bench.MARKER).write_text("{broken")
     assert not bench.is_complete(tmp_path, 100)
 
@@ -188,3 +189,12 @@ def test_floor_query_counts_by_account_and_utc_month(tmp_path: Path) -> None:
     # A's first row is 2025-02-01 01:30 UTC: A has one month, B one
     assert (result["groups"], result["rows"]) == (2, 4)
     assert result["seconds"] >= 0
+
+
+def test_with_two_daily_batches_only_the_last_is_held_back(tmp_path: Path) -> None:
+    out = tmp_path / "raw"
+    generate(["--persons", "20", "--seed", "5", "--out", str(out), "--format", "parquet",
+              "--days", "2", "--quiet"])  # fmt: skip
+    history, day = bench.split_last_batch(bench.raw_files(out))
+    assert {bench.batch_name(f) for f in day} == {"batch_2026-11-01"}
+    assert "batch_2026-10-31" in {bench.batch_name(f) for f in history}
