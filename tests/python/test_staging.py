@@ -2,7 +2,7 @@
 
 Two raw data sets:
 
-- `tests/fixtures/raw_contract_cases`: written by hand to the raw contract, one
+- `tests/raw_contract_cases`: written by hand to the raw contract, one
   example of every bad-row kind and messy case, with `expected_quarantine.csv`;
   built here with `dbt seed` and `dbt build --select staging` in its own
   warehouse under pytest's temporary directory.
@@ -31,7 +31,7 @@ import duckdb
 import pytest
 from conftest import PROJECT_DIR, run_dbt, session_dir
 
-CASES_DIR = PROJECT_DIR / "tests" / "fixtures" / "raw_contract_cases"
+CASES_DIR = PROJECT_DIR / "tests" / "raw_contract_cases"
 
 # table -> (source, stg model, business key expression over the stg model)
 TABLES: dict[str, tuple[str, str, str]] = {
