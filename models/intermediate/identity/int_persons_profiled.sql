@@ -13,7 +13,8 @@
       declared income) come from the most recently updated record that has
       a value; marketing consent only when every record says true.
     - tenure_months: complete months from first_relationship_date to
-      as_of_date; months_of_history: calendar months from the first
+      as_of_date, 0 when a record delivered before its own created_at dates
+      the relationship after as_of_date; months_of_history: calendar months from the first
       relationship month up to (not including) the month of as_of_date,
       i.e. the rows of fct_person_monthly_cashflow. -#}
 
@@ -196,7 +197,12 @@ final as (
         app_engagement.last_login_date,
         profiles.first_relationship_date,
         {{ month_start('profiles.first_relationship_date') }} as first_relationship_month,
-        {{ complete_months_between('profiles.first_relationship_date', 'run_dates.as_of_date') }} as tenure_months,
+        -- a record delivered before its own created_at (a clock error at the
+        -- source) dates the relationship after as_of_date: tenure 0, not negative
+        greatest(
+            {{ complete_months_between('profiles.first_relationship_date', 'run_dates.as_of_date') }},
+            0
+        ) as tenure_months,
         greatest(
             {{ months_between_month_starts(month_start('profiles.first_relationship_date'), 'run_dates.as_of_month') }},
             0
