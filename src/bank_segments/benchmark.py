@@ -679,7 +679,9 @@ def render_markdown(
 ) -> str:
     ordered = sorted(results, key=lambda r: r.persons)
     lines = [f"## Results of {machine['date']}", "", "Machine:", ""]
-    lines += table(["", ""], [[key, value] for key, value in machine.items() if key != "date"])
+    lines += table(
+        ["item", "value"], [[key, value] for key, value in machine.items() if key != "date"]
+    )
     lines += [
         "",
         f"Sizes (seed {SEED}, {days} daily batch(es) at the end, the last one held back for the "
