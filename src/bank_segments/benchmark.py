@@ -626,6 +626,11 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     return lines
 
 
+def seconds_text(seconds: float) -> str:
+    """One decimal, two below ten seconds (the floor at small sizes)."""
+    return f"{seconds:.2f}" if seconds < 10 else f"{seconds:.1f}"
+
+
 def render_size(result: SizeResult) -> list[str]:
     lines = [f"### {result.persons:,} persons", ""]
     lines += table(
@@ -633,9 +638,9 @@ def render_size(result: SizeResult) -> list[str]:
         [
             [
                 STEP_LABELS[step],
-                f"{stat.median:.1f}",
-                f"{stat.low:.1f}",
-                f"{stat.high:.1f}",
+                seconds_text(stat.median),
+                seconds_text(stat.low),
+                seconds_text(stat.high),
                 gigabytes(stat.peak_rss_bytes),
             ]
             for step, stat in result.stats.items()

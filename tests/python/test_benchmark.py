@@ -100,6 +100,9 @@ def test_markdown_has_machine_sizes_ratios_goals_and_slowest_models() -> None:
     assert "| CPU | Test CPU |" in text
     assert text.index("### 100,000 persons") < text.index("### 1,000,000 persons")
     assert "| 1,000,000 | 1,000 | 10 | 40 | 8 | 7 | 0.00 |" in text  # sizes, in header order
+    assert "| full build (no tests) | 1000.0 | 900.0 | 1100.0 | 1.00 |" in text
+    assert "| engine floor | 250.0 |" in text
+    assert bench.seconds_text(0.042) == "0.04" and bench.seconds_text(12.34) == "12.3"
     assert "| full / floor | 4.00 |" in text
     assert "| incremental / full | 0.060 |" in text
     assert "met, 20 % headroom" in text
