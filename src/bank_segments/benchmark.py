@@ -445,7 +445,7 @@ def floor_sql(files: Sequence[str]) -> str:
     """One pass over the raw transactions: count and amount by account and booked month.
 
     Parsing follows the contract (ISO 8601 text, any offset, none = UTC; money as decimal
-    text); the session time zone is UTC. The outer sums keep every aggregate alive.
+    text); the connection's time zone is UTC. The outer sums keep every aggregate alive.
     """
     listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
     return f"""
