@@ -2,14 +2,14 @@
 
 For every size (persons) the benchmark generates the raw data once (Parquet, the last day
 delivered as a daily batch) into `data/bench/<persons>/`, and links every file except the
-last daily batch into a working raw folder. Then, `--repeats` times:
+last daily batch into a working raw folder. Then, `--repeats` times (one count for every
+size, or one per size in ascending order of size):
 
 1. full build: `dbt build --full-refresh` without tests, on a fresh DuckDB file;
-2. the database is copied (not timed) for the incremental run;
-3. tests: `dbt test` (no unit tests) on the built file;
-4. incremental day: the last day's files are linked in and `dbt build` (no tests) runs on
-   the copy;
-5. floor: one DuckDB query that reads every raw transaction file of the history once and
+2. tests: `dbt test` (no unit tests) on the built file;
+3. incremental day: the last day's files are linked in and `dbt build` (no tests) runs on
+   the same file (no copy: at 1,000,000 persons the file is tens of GB);
+4. floor: one DuckDB query that reads every raw transaction file of the history once and
    aggregates count and amount by account and booked month.
 
 Every step is its own process: its wall time and peak resident memory (`wait4` rusage)
@@ -37,7 +37,9 @@ from importlib import metadata
 from pathlib import Path
 
 SEED = 42
-DAYS = 1  # default daily batches at the end of the window; the last one is held back
+DAYS = 2  # daily batches at the end of the window: the last one is held back, the one
+# before it makes the history end on a complete day (a monthly batch would leave the
+# as_of_date without its loads)
 FORMAT = "parquet"
 MARKER = ".bench_complete.json"
 PART_SUFFIX = re.compile(r"_part[0-9]+$")
@@ -417,23 +419,19 @@ def run_dbt(ws: Workspace, step: str, repeat: int, args: list[str], db: Path) ->
 
 
 def parse_project(ws: Workspace, step: str) -> None:
-    """An untimed `dbt parse` into the step's target path: every timed run parses partially."""
-    ws.db(step).parent.mkdir(parents=True, exist_ok=True)
+    """An untimed `dbt parse` into the step's target path: every timed run parses partially.
+
+    Every step runs on the same DuckDB file (the profile's path is part of what dbt parses).
+    """
+    database = ws.db("full")
+    database.parent.mkdir(parents=True, exist_ok=True)
     dbt = Path(sys.executable).parent / "dbt"
     target = ws.target(step)
     command = [str(dbt), "parse", "--target-path", str(target), "--log-path", str(target / "logs")]
     log = ws.log(f"parse_{step}", 0)
-    _, code = run_measured(command, dbt_env(ws, ws.db(step)), ws.project_dir, log)
+    _, code = run_measured(command, dbt_env(ws, database), ws.project_dir, log)
     if code != 0:
         raise BenchmarkError(f"dbt parse exited {code}; {log}:\n{log_tail(log)}")
-
-
-def copy_database(source: Path, target: Path) -> None:
-    """The DuckDB file and, when dbt left one, its write-ahead log."""
-    shutil.copyfile(source, target)
-    wal = source.with_name(source.name + ".wal")
-    if wal.is_file():
-        shutil.copyfile(wal, target.with_name(target.name + ".wal"))
 
 
 def fresh_dir(path: Path) -> None:
@@ -522,24 +520,18 @@ def measure_repeat(
 ) -> RepeatResult:
     """One run of every step; the databases are removed afterwards to keep the disk free."""
     unlink_files(day, ws.raw_dir)
-    for step in ("full", "incremental"):
-        fresh_dir(ws.db(step).parent)
+    database = ws.db("full")
+    fresh_dir(database.parent)
     samples = {
-        "full": run_dbt(
-            ws, "full", repeat, ["build", "--full-refresh", *EXCLUDE_TESTS], ws.db("full")
-        )
+        "full": run_dbt(ws, "full", repeat, ["build", "--full-refresh", *EXCLUDE_TESTS], database)
     }
-    copy_database(ws.db("full"), ws.db("incremental"))
-    database_bytes = ws.db("full").stat().st_size
+    database_bytes = database.stat().st_size
     samples["tests"] = run_dbt(
-        ws, "tests", repeat, ["test", "--exclude-resource-type", "unit_test"], ws.db("full")
+        ws, "tests", repeat, ["test", "--exclude-resource-type", "unit_test"], database
     )
-    shutil.rmtree(ws.db("full").parent)
     link_files(day, ws.data_dir, ws.raw_dir)
-    samples["incremental"] = run_dbt(
-        ws, "incremental", repeat, ["build", *EXCLUDE_TESTS], ws.db("incremental")
-    )
-    shutil.rmtree(ws.db("incremental").parent)
+    samples["incremental"] = run_dbt(ws, "incremental", repeat, ["build", *EXCLUDE_TESTS], database)
+    shutil.rmtree(database.parent)
     transactions = [ws.data_dir / f for f in history if is_transactions(f)]
     samples["floor"], groups = run_floor(ws, repeat, transactions)
     return RepeatResult(samples, groups, database_bytes)
@@ -680,7 +672,7 @@ def render_slowest(result: SizeResult) -> list[str]:
 
 
 def render_markdown(
-    machine: dict[str, str], results: Sequence[SizeResult], repeats: int, days: int = DAYS
+    machine: dict[str, str], results: Sequence[SizeResult], days: int = DAYS
 ) -> str:
     ordered = sorted(results, key=lambda r: r.persons)
     lines = [f"## Results of {machine['date']}", "", "Machine:", ""]
@@ -690,12 +682,13 @@ def render_markdown(
     lines += [
         "",
         f"Sizes (seed {SEED}, {days} daily batch(es) at the end, the last one held back for the "
-        f"incremental day; medians of {repeats} runs per step):",
+        "incremental day; each figure is the median of the runs counted here):",
         "",
     ]
     lines += table(
         [
             "persons",
+            "runs",
             "raw transactions (history)",
             "raw transactions (new day)",
             "raw files (history)",
@@ -706,6 +699,7 @@ def render_markdown(
         [
             [
                 f"{r.persons:,}",
+                str(r.stats["full"].runs),
                 f"{r.transactions_history:,}",
                 f"{r.transactions_day:,}",
                 f"{r.raw_files_history:,}",
@@ -771,7 +765,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     floor.add_argument("--temp-dir", required=True)
     floor.add_argument("--out", type=Path, required=True)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        nargs="+",
+        default=[3],
+        help="runs per size: one count for every size, or one per size (ascending sizes)",
+    )
     parser.add_argument(
         "--days",
         type=int,
@@ -783,8 +783,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--target-root", type=Path, default=Path("target_bench"))
     parser.add_argument("--docs", type=Path, default=Path("docs/benchmarks.md"))
     args = parser.parse_args(argv)
-    if args.command is None and min(args.repeats, args.days, *args.sizes) < 1:
+    if args.command is None and min(*args.repeats, args.days, *args.sizes) < 1:
         parser.error("--sizes, --repeats and --days must be positive")
+    if len(args.repeats) not in (1, len(set(args.sizes))):
+        parser.error("--repeats takes one count, or one per size")
     return args
 
 
@@ -798,7 +800,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     project_dir = Path.cwd()
     results = []
-    for persons in sorted(set(args.sizes)):
+    sizes = sorted(set(args.sizes))
+    repeats = args.repeats * len(sizes) if len(args.repeats) == 1 else args.repeats
+    for persons, size_repeats in zip(sizes, repeats, strict=True):
         ws = Workspace(
             project_dir,
             persons,
@@ -808,11 +812,11 @@ def main(argv: list[str] | None = None) -> int:
             args.days,
         )
         try:
-            results.append(measure_size(ws, args.repeats))
+            results.append(measure_size(ws, size_repeats))
         except BenchmarkError as error:
             print(f"benchmark failed: {error}", file=sys.stderr)
             return 1
-    generated = render_markdown(machine_info(), results, args.repeats, args.days)
+    generated = render_markdown(machine_info(), results, args.days)
     print(generated)
     write_docs(args.docs, generated)
     print(f"==> written to {args.docs}")

@@ -96,10 +96,10 @@ def test_markdown_has_machine_sizes_ratios_goals_and_slowest_models() -> None:
     big = size_result(1_000_000, full=1000, tests=300, incremental=60, floor=250)
     big.slowest = {"full": [("int_cashflows_aggregated", 123.4)], "incremental": []}
     machine = {"date": "2026-11-22 23:00 UTC", "CPU": "Test CPU", "cores": "2"}
-    text = bench.render_markdown(machine, [big, small], repeats=3)
+    text = bench.render_markdown(machine, [big, small])
     assert "| CPU | Test CPU |" in text
     assert text.index("### 100,000 persons") < text.index("### 1,000,000 persons")
-    assert "| 1,000,000 | 1,000 | 10 | 40 | 8 | 7 | 0.00 |" in text  # sizes, in header order
+    assert "| 1,000,000 | 3 | 1,000 | 10 | 40 | 8 | 7 | 0.00 |" in text  # sizes, in header order
     assert "| full build (no tests) | 1000.0 | 900.0 | 1100.0 | 1.00 |" in text
     assert "| engine floor | 250.0 |" in text
     assert bench.seconds_text(0.042) == "0.04" and bench.seconds_text(12.34) == "12.3"
@@ -111,9 +111,9 @@ def test_markdown_has_machine_sizes_ratios_goals_and_slowest_models() -> None:
     big.failed_tests = ["stg_x_recent"]
     assert (
         "failed or errored (a finding, not timed apart): `stg_x_recent`."
-        in bench.render_markdown(machine, [big], repeats=3)
+        in bench.render_markdown(machine, [big])
     )
-    tiny = bench.render_markdown(machine, [size_result(2_000, 10, 2, 1, 1)], repeats=2)
+    tiny = bench.render_markdown(machine, [size_result(2_000, 10, 2, 1, 1)])
     assert "indicative only" in tiny
 
 
@@ -172,7 +172,7 @@ def test_marker_says_whether_the_data_can_be_reused(tmp_path: Path) -> None:
     (tmp_path / bench.MARKER).write_text(json.dumps(bench.generator_args(100)))
     assert bench.is_complete(tmp_path, 100)
     assert not bench.is_complete(tmp_path, 200)
-    assert not bench.is_complete(tmp_path, 100, days=2)
+    assert not bench.is_complete(tmp_path, 100, days=bench.DAYS + 1)
     (tmp_path / bench.MARKER).write_text("{broken")
     assert not bench.is_complete(tmp_path, 100)
 
@@ -201,3 +201,12 @@ def test_with_two_daily_batches_only_the_last_is_held_back(tmp_path: Path) -> No
     history, day = bench.split_last_batch(bench.raw_files(out))
     assert {bench.batch_name(f) for f in day} == {"batch_2026-11-01"}
     assert "batch_2026-10-31" in {bench.batch_name(f) for f in history}
+
+
+def test_repeats_are_one_count_or_one_per_size() -> None:
+    assert bench.parse_args(["--sizes", "100", "1000"]).repeats == [3]
+    assert bench.parse_args(["--sizes", "100", "1000", "--repeats", "3", "1"]).repeats == [3, 1]
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--sizes", "100", "1000", "--repeats", "3", "2", "1"])
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--sizes", "100", "--repeats", "0"])
