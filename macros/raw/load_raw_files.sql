@@ -18,6 +18,12 @@
     - The var `load_raw_files: false` skips loading (the bank lands the raw
       tables itself); the loader's bookkeeping tables are still created empty
       when missing so that the quarantine model can read them.
+    - Incremental: raw.load_files records every loaded file with its size and
+      modification time, and a run loads only the files it has not seen. When
+      a seen file changed or disappeared, or the contract columns changed, the
+      table is reloaded from all its files and the incremental models built
+      from raw files (tag `incremental_from_raw`) are dropped, so this run
+      rebuilds them in full. `dbt build --full-refresh` reloads every table.
 -#}
 {% macro load_raw_files() %}
     {{ return(adapter.dispatch('load_raw_files', 'customer_segments')()) }}
@@ -43,8 +49,9 @@
     {% endif %}
 
     {% set raw_dir = raw_data_dir() %}
-    {{ log('load_raw_files: loading raw files from ' ~ raw_dir, info=true) }}
-    {% do run_query(raw_loader_bookkeeping_ddl(replace=true)) %}
+    {% set full_reload = flags.FULL_REFRESH %}
+    {{ log('load_raw_files: loading ' ~ ('all' if full_reload else 'new') ~ ' raw files from ' ~ raw_dir, info=true) }}
+    {% do run_query(raw_loader_bookkeeping_ddl(replace=full_reload)) %}
 
     {#- Row numbers follow file order only when insertion order is preserved;
         the profile turns it off for memory, so it is switched on while loading
@@ -52,11 +59,17 @@
     {% set insertion_order = run_query("select current_setting('preserve_insertion_order')").columns[0].values()[0] %}
     {% do run_query('set preserve_insertion_order = true') %}
 
+    {% set reloaded_tables = [] %}
     {% for node in graph.sources.values() | sort(attribute='unique_id') %}
         {% if node.package_name == project_name and node.meta.get('load_from_files') %}
-            {% do load_raw_table(node, raw_dir) %}
+            {% if load_raw_table(node, raw_dir, full_reload) %}
+                {% do reloaded_tables.append(node.identifier) %}
+            {% endif %}
         {% endif %}
     {% endfor %}
+    {% if reloaded_tables and not full_reload %}
+        {% do drop_incremental_models_from_raw(reloaded_tables) %}
+    {% endif %}
 
     {% do run_query('set preserve_insertion_order = ' ~ ('true' if insertion_order else 'false')) %}
     {% do run_query('drop table if exists raw._load_file') %}
@@ -96,6 +109,14 @@
             is_in_contract boolean,
             is_in_file boolean
         );
+        {{ create }} raw.load_files (
+            source_name varchar,
+            table_name varchar,
+            file_name varchar,
+            file_size bigint,
+            file_modified_at timestamp with time zone,
+            loaded_at timestamp with time zone
+        );
     {% endset %}
     {{ return(ddl) }}
 {% endmacro %}
@@ -114,21 +135,16 @@
 {% endmacro %}
 
 
-{% macro load_raw_table(node, raw_dir) %}
+{#- Loads the new files of one source table (all of them when the table is
+    missing, its contract columns changed, a loaded file changed or vanished,
+    or on --full-refresh). Returns true when the table was reloaded in full. -#}
+{% macro load_raw_table(node, raw_dir, full_reload) %}
     {% set contract_columns = raw_contract_columns(node) %}
     {% set target_relation = 'raw.' ~ node.identifier %}
     {% set table_dir = raw_dir ~ '/' ~ node.source_name ~ '/' ~ node.name %}
-
-    {% set ddl %}
-        create or replace table {{ target_relation }} (
-            {%- for column_name in contract_columns %}
-            "{{ column_name }}" varchar,
-            {%- endfor %}
-            _file_name varchar,
-            _file_row_number bigint
-        )
+    {% set table_filter %}
+        source_name = '{{ node.source_name }}' and table_name = '{{ node.name }}'
     {% endset %}
-    {% do run_query(ddl) %}
 
     {% set files_sql %}
         select file from glob('{{ raw_sql_string(table_dir) }}/*.csv')
@@ -138,28 +154,137 @@
         select file from glob('{{ raw_sql_string(table_dir) }}/*.parquet')
         order by file
     {% endset %}
-    {% set files = run_query(files_sql).columns[0].values() %}
+    {% set files = run_query(files_sql).columns[0].values() | list %}
 
-    {% for file_path in files %}
-        {% set file_name = file_path[raw_dir | length + 1:] if file_path.startswith(raw_dir ~ '/') else file_path %}
+    {#- size and modification time of every file: a changed file is reloaded -#}
+    {% do run_query('create or replace temp table _raw_listing (file_name varchar, file_size bigint, file_modified_at timestamp with time zone)') %}
+    {% if files %}
+        {% set listing_sql %}
+            insert into _raw_listing
+            -- file names relative to RAW_DATA_DIR, as in _file_name
+            select
+                case
+                    when starts_with(filename, '{{ raw_sql_string(raw_dir) }}/')
+                        then substr(filename, {{ (raw_dir | length) + 2 }})
+                    else filename
+                end,
+                size,
+                last_modified
+            from read_blob([
+                {%- for file_path in files %}
+                '{{ raw_sql_string(file_path) }}'{{ ',' if not loop.last }}
+                {%- endfor %}
+            ])
+        {% endset %}
+        {% do run_query(listing_sql) %}
+    {% endif %}
+
+    {% set state_sql %}
+        select
+            (
+                select count(*) from information_schema.tables
+                where table_schema = 'raw' and table_name = '{{ node.identifier }}'
+            ) as n_tables,
+            (
+                select string_agg(column_name, ',' order by ordinal_position)
+                from information_schema.columns
+                where table_schema = 'raw' and table_name = '{{ node.identifier }}'
+            ) as table_columns,
+            (
+                select count(*)
+                from raw.load_files as loaded
+                left join _raw_listing as listing
+                    on loaded.file_name = listing.file_name
+                where
+                    {{ table_filter }}
+                    and (
+                        listing.file_name is null
+                        or listing.file_size <> loaded.file_size
+                        or listing.file_modified_at <> loaded.file_modified_at
+                    )
+            ) as n_changed_files
+    {% endset %}
+    {% set state = run_query(state_sql).rows[0] %}
+    {% set expected_columns = (contract_columns + ['_file_name', '_file_row_number']) | join(',') %}
+    {% set reload = full_reload or state[0] == 0 or state[1] != expected_columns or state[2] > 0 %}
+
+    {% if reload %}
+        {% if not full_reload and state[0] > 0 %}
+            {{ log('load_raw_files: ' ~ target_relation ~ ' is reloaded from all its files ('
+                ~ ('the contract columns changed' if state[1] != expected_columns
+                   else state[2] ~ ' loaded files changed or vanished') ~ ')', info=true) }}
+        {% endif %}
+        {% set ddl %}
+            create or replace table {{ target_relation }} (
+                {%- for column_name in contract_columns %}
+                "{{ column_name }}" varchar,
+                {%- endfor %}
+                _file_name varchar,
+                _file_row_number bigint
+            );
+            delete from raw.load_files where {{ table_filter }};
+            delete from raw.load_rejects where {{ table_filter }};
+            delete from raw.load_columns where {{ table_filter }};
+        {% endset %}
+        {% do run_query(ddl) %}
+    {% endif %}
+
+    {% set new_files_sql %}
+        select listing.file_name
+        from _raw_listing as listing
+        where not exists (
+            select 1 from raw.load_files as loaded
+            where {{ table_filter }} and loaded.file_name = listing.file_name
+        )
+        order by listing.file_name
+    {% endset %}
+    {% set new_files = run_query(new_files_sql).columns[0].values() | list %}
+
+    {% for file_name in new_files %}
+        {% set file_path = raw_dir ~ '/' ~ file_name if not file_name.startswith('/') else file_name %}
         {% if file_path.endswith('.parquet') %}
             {% do load_raw_parquet_file(node, contract_columns, target_relation, file_path, file_name) %}
         {% else %}
             {% do load_raw_csv_file(node, contract_columns, target_relation, file_path, file_name) %}
         {% endif %}
+        {% set record_sql %}
+            insert into raw.load_files
+            select
+                '{{ node.source_name }}', '{{ node.name }}', file_name, file_size, file_modified_at,
+                current_timestamp
+            from _raw_listing
+            where file_name = '{{ raw_sql_string(file_name) }}'
+        {% endset %}
+        {% do run_query(record_sql) %}
     {% endfor %}
 
     {% set counts_sql %}
         select
             (select count(*) from {{ target_relation }}) as n_rows,
-            (
-                select count(*) from raw.load_rejects
-                where source_name = '{{ node.source_name }}' and table_name = '{{ node.name }}'
-            ) as n_rejects
+            (select count(*) from raw.load_rejects where {{ table_filter }}) as n_rejects
     {% endset %}
     {% set counts = run_query(counts_sql).rows[0] %}
     {{ log('load_raw_files: ' ~ target_relation ~ ': ' ~ counts[0] ~ ' rows from ' ~ (files | length)
-        ~ ' files, ' ~ counts[1] ~ ' unreadable lines', info=true) }}
+        ~ ' files (' ~ (new_files | length) ~ ' loaded now), ' ~ counts[1] ~ ' unreadable lines', info=true) }}
+    {% do run_query('drop table if exists _raw_listing') %}
+    {{ return(reload and state[0] > 0) }}
+{% endmacro %}
+
+
+{#- After a raw table was reloaded in full, the incremental models built from
+    raw files cannot tell its old rows from its new ones: they are dropped
+    (and the relation cache told), so this run builds them in full. -#}
+{% macro drop_incremental_models_from_raw(reloaded_tables) %}
+    {% for node in graph.nodes.values() %}
+        {% if node.resource_type == 'model' and 'incremental_from_raw' in node.config.get('tags', []) %}
+            {% set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) %}
+            {% if relation is not none %}
+                {{ log('load_raw_files: ' ~ relation ~ ' is rebuilt in full (raw tables reloaded: '
+                    ~ reloaded_tables | join(', ') ~ ')', info=true) }}
+                {% do adapter.drop_relation(relation) %}
+            {% endif %}
+        {% endif %}
+    {% endfor %}
 {% endmacro %}
 
 

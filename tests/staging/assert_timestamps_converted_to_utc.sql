@@ -7,6 +7,11 @@ transactions as (
     select * from {{ ref('base_core_banking__transactions') }}
 ),
 
+-- the text as delivered (base keeps it for bad rows only)
+raw_transactions as (
+    select * from {{ source('core_banking', 'transactions') }}
+),
+
 cases as (
     select
         fixed_cases.delivered,
@@ -40,13 +45,17 @@ case_failures as (
 
 offset_rows as (
     select
-        transaction_id,
-        booked_at,
-        json_extract_string(raw_row, '$.booked_at') as delivered
+        transactions.transaction_id,
+        transactions.booked_at,
+        raw_transactions.booked_at as delivered
     from transactions
+    inner join raw_transactions
+        on
+            transactions._file_name = raw_transactions._file_name
+            and transactions._file_row_number = raw_transactions._file_row_number
     where
         {{ matches_pattern(
-            "trim(json_extract_string(raw_row, '$.booked_at'))",
+            "trim(raw_transactions.booked_at)",
             '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}'
         ) }}
 ),

@@ -51,8 +51,13 @@ snapshots as (
         balances.account_id,
         balances.balance_date,
         balances.balance,
-        lead(balances.balance_date) over (
-            partition by balances.account_id order by balances.balance_date
+        -- the snapshot holds until the next one (an open end as a far date, so
+        -- that the join below is an equality plus a range, not an OR)
+        coalesce(
+            lead(balances.balance_date) over (
+                partition by balances.account_id order by balances.balance_date
+            ),
+            cast('9999-12-31' as date)
         ) as next_balance_date
     from balances
     cross join run_dates
@@ -90,10 +95,7 @@ carried as (
         on
             open_account_dates.account_id = snapshots.account_id
             and open_account_dates.reference_date >= snapshots.balance_date
-            and (
-                snapshots.next_balance_date is null
-                or open_account_dates.reference_date < snapshots.next_balance_date
-            )
+            and open_account_dates.reference_date < snapshots.next_balance_date
 ),
 
 final as (

@@ -1,3 +1,13 @@
+{{
+    config(
+        materialized=incremental_materialization(),
+        incremental_strategy='append',
+        pre_hook="{{ classified_transactions_pre_hooks() }}",
+        post_hook="{{ classified_transactions_post_hook() }}",
+        tags=['incremental_from_raw']
+    )
+}}
+
 {#- One row per counting transaction on as_of_date: the latest version known
     by then (staging), status `booked`, booked on or before as_of_date, not a
     reversal itself and not cancelled by a booked reversal booked by then,
@@ -6,7 +16,7 @@
     reporting currency (rate of the booking month) and the internal-transfer
     and savings-deposit flags. -#}
 
-with transactions as (
+with staged_transactions as (
     select * from {{ ref('stg_core_banking__transactions') }}
 ),
 
@@ -30,6 +40,18 @@ run_dates as (
     select {{ as_of_date() }} as as_of_date
 ),
 
+transactions as (
+    select staged_transactions.*
+    from staged_transactions
+    {%- if is_incremental() %}
+        -- incremental: the account-months the pre-hooks marked (macros/incremental)
+        inner join {{ transactions_affected_table() }} as affected_months
+            on
+                staged_transactions.account_id = affected_months.account_id
+                and {{ month_start('staged_transactions.booked_date') }} = affected_months.booked_month
+    {%- endif %}
+),
+
 booked_by_as_of as (
     select
         transactions.*,
@@ -48,10 +70,16 @@ booked_by_as_of as (
 ),
 
 cancelled_transactions as (
-    -- a pending reversal cancels nothing; only booked ones (above) do
-    select distinct reversal_of_transaction_id as transaction_id
-    from booked_by_as_of
-    where is_reversal and reversal_of_transaction_id is not null
+    -- a pending reversal cancels nothing; only booked ones do (from every
+    -- account-month: a reversal may be booked in another month)
+    select distinct staged_transactions.reversal_of_transaction_id as transaction_id
+    from staged_transactions
+    cross join run_dates
+    where
+        staged_transactions.status = 'booked'
+        and staged_transactions.reversal_of_transaction_id is not null
+        and staged_transactions.booked_date <= run_dates.as_of_date
+        and cast(staged_transactions._loaded_at as date) <= run_dates.as_of_date
 ),
 
 counting as (
@@ -154,7 +182,8 @@ final as (
         -- money moved between two accounts of the same person
         coalesce(counterparty_person_id = person_id, false) as is_internal_transfer,
         -- a credit to a savings-family account that is not interest (reversals are gone already)
-        (direction = 'credit' and is_savings_family and flow_type <> 'interest') as is_savings_deposit
+        (direction = 'credit' and is_savings_family and flow_type <> 'interest') as is_savings_deposit,
+        {{ processed_at() }} as _processed_at
     from converted
 )
 

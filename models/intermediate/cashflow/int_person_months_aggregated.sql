@@ -5,8 +5,30 @@
     accounts) as savings deposits; loan repayments count wherever they go.
     "Activity" transactions are the customer-initiated ones. -#}
 
-with transactions as (
+{{
+    config(
+        materialized=incremental_materialization(),
+        incremental_strategy='append',
+        pre_hook="{{ person_months_pre_hooks() }}",
+        post_hook="{{ person_months_post_hooks() }}",
+        tags=['incremental_from_raw']
+    )
+}}
+
+with classified_transactions as (
     select * from {{ ref('int_transactions_classified') }}
+),
+
+transactions as (
+    select classified_transactions.*
+    from classified_transactions
+    {%- if is_incremental() %}
+        -- incremental: the person-months the pre-hooks marked (macros/incremental)
+        inner join {{ person_months_affected_table() }} as affected_months
+            on
+                classified_transactions.person_id = affected_months.person_id
+                and classified_transactions.booked_month = affected_months.booked_month
+    {%- endif %}
 ),
 
 run_dates as (
@@ -84,7 +106,8 @@ final as (
         cast(essential_spend_eur as decimal(18, 4)) as essential_spend_eur,
         cast(discretionary_spend_eur as decimal(18, 4)) as discretionary_spend_eur,
         cast(card_spend_eur as decimal(18, 4)) as card_spend_eur,
-        cast(fees_eur as decimal(18, 4)) as fees_eur
+        cast(fees_eur as decimal(18, 4)) as fees_eur,
+        {{ processed_at() }} as _processed_at
     from aggregated
 )
 

@@ -18,9 +18,9 @@ ranked as (
         *,
         row_number() over (
             partition by account_id
-            -- the latest load wins; ties go to the later file and line, then the
-            -- raw text (deterministic)
-            order by _loaded_at desc, _file_name desc, _file_row_number desc, raw_row desc
+            -- the latest load wins; ties go to the later file and line (unique
+            -- per row, so the pick is deterministic)
+            order by _loaded_at desc, _file_name desc, _file_row_number desc
         ) as version_rank
     from known_versions
 ),

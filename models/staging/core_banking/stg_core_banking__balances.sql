@@ -1,3 +1,13 @@
+{{
+    config(
+        materialized=incremental_materialization(),
+        incremental_strategy='delete+insert',
+        unique_key=['account_id', 'balance_date'],
+        pre_hook="{{ rewind_before_as_of_date() }}",
+        tags=['incremental_from_raw']
+    )
+}}
+
 with
 
 versions as (
@@ -13,16 +23,29 @@ known_versions as (
         and cast(_loaded_at as date) <= {{ as_of_date() }}
 ),
 
+candidate_versions as (
+    -- incremental runs rank again only the keys with a new version
+    select *
+    from known_versions
+    {%- if is_incremental() %}
+        where (account_id, balance_date) in (
+            select account_id, balance_date
+            from known_versions
+            where {{ changed_version_condition() }}
+        )
+    {%- endif %}
+),
+
 ranked as (
     select
         *,
         row_number() over (
             partition by account_id, balance_date
-            -- the latest load wins; ties go to the later file and line, then the
-            -- raw text (deterministic)
-            order by _loaded_at desc, _file_name desc, _file_row_number desc, raw_row desc
+            -- the latest load wins; ties go to the later file and line (unique
+            -- per row, so the pick is deterministic)
+            order by _loaded_at desc, _file_name desc, _file_row_number desc
         ) as version_rank
-    from known_versions
+    from candidate_versions
 ),
 
 final as (
@@ -30,7 +53,8 @@ final as (
         account_id,
         balance_date,
         balance,
-        _loaded_at
+        _loaded_at,
+        {{ processed_at() }} as _processed_at
     from ranked
     where version_rank = 1
 )

@@ -20,8 +20,8 @@ ranked as (
             partition by customer_id
             -- the latest updated_at wins, so a stale re-delivery never overwrites a
             -- newer version; ties go to the later load, then to the later file and
-            -- line and the raw text, which makes exact re-deliveries deterministic
-            order by updated_at desc, _loaded_at desc, _file_name desc, _file_row_number desc, raw_row desc
+            -- line, which makes exact re-deliveries deterministic
+            order by updated_at desc, _loaded_at desc, _file_name desc, _file_row_number desc
         ) as version_rank
     from known_versions
 ),

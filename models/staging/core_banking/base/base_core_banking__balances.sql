@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized=incremental_materialization(),
+        incremental_strategy='delete+insert',
+        unique_key=['_file_name', '_file_row_number'],
+        tags=['incremental_from_raw']
+    )
+}}
+
 {%- set raw_columns = ['account_id', 'balance_date', 'balance', '_loaded_at'] -%}
 
 {%- set checks =
@@ -17,6 +26,7 @@ with
 
 source as (
     select * from {{ source('core_banking', 'balances') }}
+    {{- new_raw_rows_filter(recheck_orphans=true) }}
 ),
 
 -- Documented exception to "no joins in staging": a balance of an account the
@@ -75,10 +85,12 @@ final as (
         business_key,
         quarantine_reason_code,
         quarantine_reason,
-        raw_row,
         _file_name,
         _file_row_number,
-        quarantine_reason_code is null as is_valid
+        quarantine_reason_code is null as is_valid,
+        {{ processed_at() }} as _processed_at,
+        -- valid rows live on in the typed columns: only bad rows keep the raw text
+        case when quarantine_reason_code is not null then raw_row end as raw_row
     from checked
 )
 

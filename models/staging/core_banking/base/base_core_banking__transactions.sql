@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized=incremental_materialization(),
+        incremental_strategy='delete+insert',
+        unique_key=['_file_name', '_file_row_number'],
+        tags=['incremental_from_raw']
+    )
+}}
+
 {%- set raw_columns = [
     'transaction_id', 'account_id', 'booked_at', 'value_date', 'amount', 'direction',
     'transaction_code', 'purpose_code', 'counterparty_name', 'counterparty_account_id',
@@ -35,6 +44,7 @@ with
 
 source as (
     select * from {{ source('core_banking', 'transactions') }}
+    {{- new_raw_rows_filter(recheck_orphans=true) }}
 ),
 
 -- Documented exception to "no joins in staging": a transaction of an account
@@ -126,9 +136,11 @@ final as (
         quarantine_reason_code,
         quarantine_reason,
         quarantine_reason_code is null as is_valid,
-        raw_row,
         _file_name,
-        _file_row_number
+        _file_row_number,
+        {{ processed_at() }} as _processed_at,
+        -- valid rows live on in the typed columns: only bad rows keep the raw text
+        case when quarantine_reason_code is not null then raw_row end as raw_row
     from checked
 )
 

@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized=incremental_materialization(),
+        incremental_strategy='append',
+        tags=['incremental_from_raw']
+    )
+}}
+
 {%- set raw_columns = [
     'event_id', 'digital_user_id', 'event_name', 'event_at', 'platform', 'product_code', '_loaded_at'
 ] -%}
@@ -13,6 +21,7 @@ with
 
 source as (
     select * from {{ source('digital', 'app_events') }}
+    {{- new_raw_rows_filter() }}
 ),
 
 cleaned as (
@@ -67,10 +76,12 @@ final as (
         business_key,
         quarantine_reason_code,
         quarantine_reason,
-        raw_row,
         _file_name,
         _file_row_number,
-        quarantine_reason_code is null as is_valid
+        quarantine_reason_code is null as is_valid,
+        {{ processed_at() }} as _processed_at,
+        -- valid rows live on in the typed columns: only bad rows keep the raw text
+        case when quarantine_reason_code is not null then raw_row end as raw_row
     from checked
 )
 

@@ -65,9 +65,10 @@ final as (
         quarantine_reason_code,
         quarantine_reason,
         quarantine_reason_code is null as is_valid,
-        raw_row,
         _file_name,
-        _file_row_number
+        _file_row_number,
+        -- valid rows live on in the typed columns: only bad rows keep the raw text
+        case when quarantine_reason_code is not null then raw_row end as raw_row
     from checked
 )
 

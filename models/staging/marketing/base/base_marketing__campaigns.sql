@@ -65,10 +65,11 @@ final as (
         business_key,
         quarantine_reason_code,
         quarantine_reason,
-        raw_row,
         _file_name,
         _file_row_number,
-        quarantine_reason_code is null as is_valid
+        quarantine_reason_code is null as is_valid,
+        -- valid rows live on in the typed columns: only bad rows keep the raw text
+        case when quarantine_reason_code is not null then raw_row end as raw_row
     from checked
 )
 

@@ -1,0 +1,370 @@
+{#- Helpers of the incremental models (docs/architecture.md, "Incremental
+    builds"). -#}
+
+{#- Incremental on DuckDB; other adapters build the same SQL as a table
+    (is_incremental() is then always false). -#}
+{% macro incremental_materialization() %}
+    {{ return(adapter.dispatch('incremental_materialization', 'customer_segments')()) }}
+{% endmacro %}
+
+{% macro default__incremental_materialization() %}
+    {{ return('table') }}
+{% endmacro %}
+
+{% macro duckdb__incremental_materialization() %}
+    {{ return('incremental') }}
+{% endmacro %}
+
+
+{#- The start of this dbt invocation (UTC): stamps the rows a run writes, so
+    that the next model knows which rows are new since its own last run. -#}
+{% macro processed_at() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
+{%- endmacro %}
+
+
+{#- Base models: the raw rows of files this model has not parsed yet, and,
+    when `recheck_orphans`, the rows it quarantined as orphan_reference (the
+    referenced row may have arrived since). Follows the raw table's name in
+    the FROM clause. -#}
+{% macro new_raw_rows_filter(recheck_orphans=false) -%}
+    {%- if is_incremental() %} as raw_rows
+    where
+        raw_rows._file_name not in (
+            select distinct processed._file_name
+            from {{ this }} as processed
+            where processed._file_name is not null
+        )
+        {%- if recheck_orphans %}
+        or exists (
+            select 1
+            from {{ this }} as processed
+            where
+                processed.quarantine_reason_code = 'orphan_reference'
+                and processed._file_name = raw_rows._file_name
+                and processed._file_row_number = raw_rows._file_row_number
+        )
+        {%- endif %}
+    {%- endif %}
+{%- endmacro %}
+
+
+{#- Point-in-time staging models hold the latest version known on the
+    as_of_date of their last run. A run for an earlier as_of_date (a replay)
+    cannot undo later versions: the pre-hook empties the table, and the run
+    rebuilds it in full. -#}
+{% macro rewind_before_as_of_date() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where (select max(cast(_loaded_at as date)) from {{ this }}) > {{ as_of_date() }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Point-in-time staging models: a version whose key is recomputed, i.e.
+    one parsed since this model's last run, or loaded after the latest
+    version it holds (known now because as_of_date moved on). With an empty
+    table every key is recomputed. -#}
+{% macro changed_version_condition() -%}
+    (
+        _processed_at > (
+            select coalesce(max(_processed_at), cast('1900-01-01' as timestamp)) from {{ this }}
+        )
+        or _loaded_at > (
+            select coalesce(max(_loaded_at), cast('1900-01-01' as timestamp)) from {{ this }}
+        )
+    )
+{%- endmacro %}
+
+
+{#- int_transactions_classified is rebuilt per account and booking month.
+    The pre-hooks (incremental runs only) 1. empty the table when the run's
+    as_of_date is before the latest booking it holds (a replay), 2. write the
+    account-months to recompute to `<model>__affected`, 3. delete their rows;
+    the model then classifies the transactions of those account-months only
+    and the post-hook drops the work table. An account-month is recomputed
+    when
+    - a transaction version was written to staging since the last run, or a
+      booking became due (booked after the latest booking held): its month,
+      the month it held before, and the month of the transaction it reverses;
+    - its account changed (person, customer, product, currency) or appeared,
+      or a counterparty account did (internal transfers);
+    - the FX rate of its currency and month changed.
+    Seed changes other than FX rates (transaction codes, merchant categories)
+    need `--full-refresh`. -#}
+{% macro transactions_affected_table() -%}
+    {{ return(api.Relation.create(
+        database=this.database, schema=this.schema, identifier=this.identifier ~ '__affected'
+    )) }}
+{%- endmacro %}
+
+{% macro classified_transactions_pre_hooks() -%}
+    {%- if is_incremental() -%}
+        {%- set affected = transactions_affected_table() -%}
+        delete from {{ this }}
+        where (select max(booked_date) from {{ this }}) > {{ as_of_date() }};
+
+        create or replace table {{ affected }} as
+        with
+
+        transactions as (
+            select * from {{ ref('stg_core_banking__transactions') }}
+        ),
+
+        accounts as (
+            select * from {{ ref('int_accounts_classified') }}
+        ),
+
+        fx_rates as (
+            select * from {{ ref('int_fx_rates_resolved') }}
+        ),
+
+        previous_run as (
+            select
+                max(_processed_at) as processed_at,
+                max(booked_date) as booked_date,
+                count(*) as n_rows
+            from {{ this }}
+        ),
+
+        new_versions as (
+            select transactions.*
+            from transactions
+            cross join previous_run
+            where
+                previous_run.n_rows = 0
+                or transactions._processed_at > previous_run.processed_at
+                or transactions.booked_date > previous_run.booked_date
+        ),
+
+        stored_accounts as (
+            select distinct
+                account_id, customer_id, person_id, product_code, product_family, currency,
+                is_savings_family, is_investment_family, is_credit_family
+            from {{ this }}
+        ),
+
+        changed_accounts as (
+            select coalesce(stored_accounts.account_id, accounts.account_id) as account_id
+            from stored_accounts
+            full outer join accounts
+                on stored_accounts.account_id = accounts.account_id
+            where
+                stored_accounts.account_id is null
+                or accounts.account_id is null
+                or stored_accounts.customer_id is distinct from accounts.customer_id
+                or stored_accounts.person_id is distinct from accounts.person_id
+                or stored_accounts.product_code is distinct from accounts.product_code
+                or stored_accounts.product_family is distinct from accounts.product_family
+                or stored_accounts.currency is distinct from accounts.currency
+                or stored_accounts.is_savings_family is distinct from accounts.is_savings_family
+                or stored_accounts.is_investment_family is distinct from accounts.is_investment_family
+                or stored_accounts.is_credit_family is distinct from accounts.is_credit_family
+        ),
+
+        stored_fx_rates as (
+            select distinct currency, booked_month, fx_rate, is_fx_rate_imputed
+            from {{ this }}
+        ),
+
+        changed_fx_months as (
+            select stored_fx_rates.currency, stored_fx_rates.booked_month
+            from stored_fx_rates
+            left join fx_rates
+                on
+                    stored_fx_rates.currency = fx_rates.currency
+                    and stored_fx_rates.booked_month = fx_rates.rate_month
+            where
+                fx_rates.rate_to_reporting is distinct from stored_fx_rates.fx_rate
+                or coalesce(fx_rates.is_rate_imputed, true) <> stored_fx_rates.is_fx_rate_imputed
+        ),
+
+        affected_months as (
+            select account_id, {{ month_start('booked_date') }} as booked_month
+            from new_versions
+
+            union
+
+            select stored.account_id, stored.booked_month
+            from {{ this }} as stored
+            inner join new_versions
+                on stored.transaction_id = new_versions.transaction_id
+
+            union
+
+            select reversed.account_id, {{ month_start('reversed.booked_date') }} as booked_month
+            from new_versions
+            inner join transactions as reversed
+                on new_versions.reversal_of_transaction_id = reversed.transaction_id
+
+            union
+
+            select transactions.account_id, {{ month_start('transactions.booked_date') }} as booked_month
+            from transactions
+            inner join changed_accounts
+                on transactions.account_id = changed_accounts.account_id
+
+            union
+
+            select transactions.account_id, {{ month_start('transactions.booked_date') }} as booked_month
+            from transactions
+            inner join changed_accounts
+                on transactions.counterparty_account_id = changed_accounts.account_id
+
+            union
+
+            select stored.account_id, stored.booked_month
+            from {{ this }} as stored
+            inner join changed_fx_months
+                on
+                    stored.currency = changed_fx_months.currency
+                    and stored.booked_month = changed_fx_months.booked_month
+        )
+
+        select * from affected_months
+        where account_id is not null and booked_month is not null;
+
+        -- the person-months of the rows about to be replaced, for
+        -- int_person_months_aggregated (kept until that model consumes them)
+        create table if not exists {{ replaced_person_months_table() }} (
+            person_id varchar,
+            booked_month date
+        );
+
+        insert into {{ replaced_person_months_table() }}
+        select distinct stored.person_id, stored.booked_month
+        from {{ this }} as stored
+        inner join {{ affected }} as affected
+            on
+                stored.account_id = affected.account_id
+                and stored.booked_month = affected.booked_month;
+
+        delete from {{ this }} as stored
+        using {{ affected }} as affected
+        where
+            stored.account_id = affected.account_id
+            and stored.booked_month = affected.booked_month
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro classified_transactions_post_hook() -%}
+    {%- if is_incremental() -%}
+        drop table if exists {{ transactions_affected_table() }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+
+{#- Person-months whose classified transactions an incremental run of
+    int_transactions_classified replaced. Both models that use it live in the
+    intermediate schema. -#}
+{% macro replaced_person_months_table() -%}
+    {{ return(api.Relation.create(
+        database=this.database, schema=this.schema,
+        identifier='int_transactions_classified__replaced_person_months'
+    )) }}
+{%- endmacro %}
+
+
+{#- int_person_months_aggregated is rebuilt per person and month. The
+    pre-hooks (incremental runs only) empty the table for a run before its
+    latest transaction (a replay), write the person-months to recompute to
+    `<model>__affected` and delete their rows. A person-month is recomputed
+    when classified transactions of it were written since this model's last
+    run or replaced by the runs of int_transactions_classified since (the
+    person-month they belonged to, so that persons merged away and cancelled
+    transactions leave nothing behind), or when its 90-day activity count
+    depends on as_of_date: months from the one 90 days before as_of_date on,
+    and earlier months that still hold a non-zero count. -#}
+{% macro person_months_affected_table() -%}
+    {{ return(api.Relation.create(
+        database=this.database, schema=this.schema, identifier=this.identifier ~ '__affected'
+    )) }}
+{%- endmacro %}
+
+{% macro person_months_pre_hooks() -%}
+    {%- if is_incremental() -%}
+        {%- set affected = person_months_affected_table() -%}
+        delete from {{ this }}
+        where (select max(last_transaction_date) from {{ this }}) > {{ as_of_date() }};
+
+        create table if not exists {{ replaced_person_months_table() }} (
+            person_id varchar,
+            booked_month date
+        );
+
+        create or replace table {{ affected }} as
+        with
+
+        transactions as (
+            select * from {{ ref('int_transactions_classified') }}
+        ),
+
+        replaced_person_months as (
+            select * from {{ replaced_person_months_table() }}
+        ),
+
+        previous_run as (
+            select
+                max(_processed_at) as processed_at,
+                count(*) as n_rows
+            from {{ this }}
+        ),
+
+        activity_window as (
+            select {{ month_start(add_days(as_of_date(), -90)) }} as first_month
+        ),
+
+        affected_months as (
+            select transactions.person_id, transactions.booked_month
+            from transactions
+            cross join previous_run
+            where
+                previous_run.n_rows = 0
+                or transactions._processed_at > previous_run.processed_at
+
+            union
+
+            select person_id, booked_month
+            from replaced_person_months
+
+            union
+
+            select stored.person_id, stored.month as booked_month
+            from {{ this }} as stored
+            cross join activity_window
+            where
+                stored.month >= activity_window.first_month
+                or stored.n_activity_transactions_90d > 0
+
+            union
+
+            select transactions.person_id, transactions.booked_month
+            from transactions
+            cross join activity_window
+            where transactions.booked_month >= activity_window.first_month
+        )
+
+        select * from affected_months
+        where person_id is not null and booked_month is not null;
+
+        delete from {{ this }} as stored
+        using {{ affected }} as affected
+        where
+            stored.person_id = affected.person_id
+            and stored.month = affected.booked_month
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Drops the work table and empties the replaced person-months, which this
+    run has consumed (on a full build too: they are part of it). -#}
+{% macro person_months_post_hooks() -%}
+    {%- if is_incremental() -%}
+        drop table if exists {{ person_months_affected_table() }};
+    {%- endif %}
+    create table if not exists {{ replaced_person_months_table() }} (
+        person_id varchar,
+        booked_month date
+    );
+    delete from {{ replaced_person_months_table() }}
+{%- endmacro %}

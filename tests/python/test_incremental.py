@@ -1,0 +1,301 @@
+"""Incremental builds equal full-refresh builds.
+
+A small bank is generated with its last 30 days delivered as daily batch
+files. The warehouse is built once on the history before those days, then
+incrementally after each daily batch lands, as a daily schedule would; a
+second warehouse is built with `--full-refresh` from all the files at once.
+Every model of the incremental chain (base and staging of transactions,
+balances and app events, the classified transactions) and the models that
+read them must hold the same rows in both, apart from `_processed_at` (the
+time of the run that wrote a row). Some daily batches carry corrections of
+history (`add_corrections`): a reversal and a status change of transactions
+booked months before, a late arrival, an orphan transaction whose account
+arrives days later, and a customer record that merges two persons.
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import PROJECT_DIR, run_dbt, session_dir
+
+DAILY_BATCHES = 30
+SELECTOR = [
+    "+int_person_months_aggregated",
+    "+int_app_events_aggregated",
+    "+int_account_balances_carried",
+    "+int_person_spending_categories_aggregated",
+    "+int_income_credits_classified",
+]
+BUILD = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+VARS = ["--vars", "{clv_sql_fallback: true}"]
+LINEAGE_COLUMNS = {"_processed_at"}
+
+
+def batch_day(path: Path) -> str:
+    """The load day of a batch file: batch_2026-10-02[_corrections].csv -> 2026-10-02."""
+    return path.name.removeprefix("batch_")[:10]
+
+
+def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_batch(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def add_corrections(raw: Path, daily_days: list[str]) -> None:
+    """Daily batches that touch history, on top of the generated ones.
+
+    - day 6: a REVERSAL of a transaction booked months before, a transaction
+      booked two months before it arrives, a booked transaction whose new
+      version is `reversed`, and a transaction on an account not delivered yet;
+    - day 10: that account (the orphan becomes valid);
+    - day 13: a customer record sharing the national id of one person and the
+      email of another (the two persons merge, with their history).
+    """
+    transactions_dir = raw / "core_banking" / "transactions"
+    history_file = sorted(transactions_dir.glob("batch_*.csv"))[-DAILY_BATCHES - 4]
+    header, history = read_rows(history_file)
+    booked = [
+        row
+        for row in history
+        if row["status"] == "booked"
+        and not row["reversal_of_transaction_id"]
+        and row["transaction_code"] != "REVERSAL"
+    ]
+    reversed_one, moved_status, late_template = booked[0], booked[1], booked[2]
+
+    def loaded_at(day: str) -> str:
+        return f"{day}T02:00:00Z"
+
+    def booked_before(day: str, days: int) -> str:
+        booked_day = date.fromisoformat(day) - timedelta(days=days)
+        return f"{booked_day.isoformat()}T10:00:00Z"
+
+    day = daily_days[5]
+    reversal = dict(reversed_one)
+    reversal.update(
+        transaction_id="TXCORRECTIONREVERSAL",
+        booked_at=booked_before(day, 1),
+        value_date=booked_before(day, 1)[:10],
+        direction="credit" if reversed_one["direction"] == "debit" else "debit",
+        transaction_code="REVERSAL",
+        reversal_of_transaction_id=reversed_one["transaction_id"],
+        _loaded_at=loaded_at(day),
+    )
+    late = dict(late_template)
+    late.update(
+        transaction_id="TXCORRECTIONLATE",
+        booked_at=booked_before(day, 61),
+        value_date=booked_before(day, 61)[:10],
+        _loaded_at=loaded_at(day),
+    )
+    status_change = dict(moved_status)
+    status_change.update(status="reversed", _loaded_at=loaded_at(day))
+    orphan = dict(late_template)
+    orphan.update(
+        transaction_id="TXCORRECTIONORPHAN",
+        account_id="ACCORRECTION",
+        booked_at=booked_before(day, 1),
+        value_date=booked_before(day, 1)[:10],
+        _loaded_at=loaded_at(day),
+    )
+    write_batch(
+        transactions_dir / f"batch_{day}_corrections.csv",
+        header,
+        [reversal, late, status_change, orphan],
+    )
+
+    day = daily_days[9]
+    accounts_dir = raw / "core_banking" / "accounts"
+    header, accounts = [], []
+    for file in sorted(accounts_dir.glob("batch_*.csv")):
+        header, rows = read_rows(file)
+        accounts += rows
+    account_id = late_template["account_id"]
+    account = dict(next(row for row in accounts if row["account_id"] == account_id))
+    account.update(account_id="ACCORRECTION", _loaded_at=loaded_at(day))
+    write_batch(accounts_dir / f"batch_{day}_corrections.csv", header, [account])
+
+    day = daily_days[12]
+    customers_dir = raw / "core_banking" / "customers"
+    header, customers = read_rows(sorted(customers_dir.glob("batch_*.csv"))[0])
+    first, second = customers[0], customers[1]
+    bridge = dict(first)
+    bridge.update(
+        customer_id="CUCORRECTIONBRIDGE",
+        email=second["email"],
+        phone="",
+        _loaded_at=loaded_at(day),
+    )
+    write_batch(customers_dir / f"batch_{day}_corrections.csv", header, [bridge])
+
+
+def stage_batches(source: Path, target: Path, last_day: str) -> int:
+    """Link every raw file loaded on or before `last_day` into `target`."""
+    linked = 0
+    for file in sorted(source.rglob("batch_*")):
+        if "_ground_truth" in file.parts or batch_day(file) > last_day:
+            continue
+        link = target / file.relative_to(source)
+        if not link.exists():
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(file)
+            linked += 1
+    return linked
+
+
+def compared_relations(
+    connection: duckdb.DuckDBPyConnection, catalog: str
+) -> list[tuple[str, str]]:
+    return connection.execute(
+        """
+        select table_schema, table_name
+        from information_schema.tables
+        where table_catalog = ? and table_schema in ('staging', 'intermediate')
+        order by 1, 2
+        """,
+        [catalog],
+    ).fetchall()
+
+
+def differing_rows(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> int:
+    """Rows in one build and not the other (a multiset difference, both ways).
+
+    Both warehouses are attached under their file names, which their views
+    name as their catalog: `incremental` and `full_refresh`.
+    """
+    columns = [
+        row[0]
+        for row in connection.execute(
+            "select column_name from information_schema.columns "
+            "where table_catalog = 'incremental' and table_schema = ? and table_name = ? "
+            "order by ordinal_position",
+            [schema, table],
+        ).fetchall()
+        if row[0] not in LINEAGE_COLUMNS
+    ]
+    column_list = ", ".join(f'"{column}"' for column in columns)
+    left = f'select {column_list} from incremental."{schema}"."{table}"'
+    right = f'select {column_list} from full_refresh."{schema}"."{table}"'
+    (count,) = connection.execute(
+        f"select (select count(*) from ({left} except all {right}))"
+        f" + (select count(*) from ({right} except all {left}))"
+    ).fetchone()
+    return int(count)
+
+
+def rewritten_share(connection: duckdb.DuckDBPyConnection, table: str) -> float:
+    """Share of the rows of an incremental table written by its last run."""
+    (share,) = connection.execute(
+        "select avg(case when _processed_at = last_run.processed_at then 1 else 0 end)"
+        f" from {table}"
+        f" cross join (select max(_processed_at) as processed_at from {table}) as last_run"
+    ).fetchone()
+    return float(share)
+
+
+@pytest.fixture(scope="module")
+def daily_batches(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    raw = session_dir(tmp_path_factory) / "incremental_raw"
+    if not raw.exists():
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bank_segments.generate",
+                "--persons",
+                "60",
+                "--seed",
+                "23",
+                "--out",
+                str(raw),
+                "--format",
+                "csv",
+                "--days",
+                str(DAILY_BATCHES),
+                "--quiet",
+            ],
+            cwd=PROJECT_DIR,
+            check=True,
+        )
+        transaction_files = (raw / "core_banking" / "transactions").glob("batch_*.csv")
+        days = sorted({batch_day(file) for file in transaction_files})
+        add_corrections(raw, days[-DAILY_BATCHES:])
+    return raw
+
+
+def test_thirty_daily_batches_equal_a_full_refresh(daily_batches: Path, tmp_path: Path) -> None:
+    transaction_files = (daily_batches / "core_banking" / "transactions").iterdir()
+    days = sorted({batch_day(file) for file in transaction_files})
+    daily_days = days[-DAILY_BATCHES:]
+    landing = tmp_path / "landing"
+    incremental_db = tmp_path / "incremental.duckdb"
+    select = ["--select", *SELECTOR]
+
+    # history up to the day before the daily batches, then one run per batch
+    assert stage_batches(daily_batches, landing, days[-DAILY_BATCHES - 1]) > 0
+    run_dbt([*BUILD, *select, *VARS], landing, incremental_db, tmp_path)
+    for day in daily_days:
+        assert stage_batches(daily_batches, landing, day) > 0, f"no batch files for {day}"
+        result = run_dbt([*BUILD, *select, *VARS], landing, incremental_db, tmp_path)
+        assert "loaded now" in result.stdout
+
+    full_db = tmp_path / "full_refresh.duckdb"
+    run_dbt([*BUILD, *select, *VARS, "--full-refresh"], landing, full_db, tmp_path)
+
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{incremental_db}' (read_only)")
+        connection.execute(f"attach '{full_db}' (read_only)")
+        # the daily runs were incremental: the last one rewrote a small part
+        for table in (
+            "incremental.staging.base_core_banking__transactions",
+            "incremental.staging.stg_core_banking__transactions",
+            "incremental.intermediate.int_transactions_classified",
+        ):
+            assert 0 < rewritten_share(connection, table) < 0.2, table
+
+        # the corrections took effect on the incremental path
+        (n_counting,) = connection.execute(
+            "select count(*) from incremental.intermediate.int_transactions_classified"
+            " where transaction_id in (select reversal_of_transaction_id"
+            " from incremental.staging.stg_core_banking__transactions"
+            " where transaction_id = 'TXCORRECTIONREVERSAL')"
+            " or transaction_id in ('TXCORRECTIONLATE', 'TXCORRECTIONORPHAN')"
+        ).fetchone()
+        assert n_counting == 2, "the reversed transaction counts, or a correction is missing"
+        (n_persons,) = connection.execute(
+            "select count(distinct person_id)"
+            " from incremental.intermediate.int_customers_consolidated"
+            " where customer_id = 'CUCORRECTIONBRIDGE' or customer_id in ("
+            "  select customers.customer_id"
+            "  from incremental.staging.stg_core_banking__customers as customers"
+            "  inner join incremental.staging.stg_core_banking__customers as bridge"
+            "   on customers.email_hash = bridge.email_hash"
+            "   or customers.national_id_hash = bridge.national_id_hash"
+            "  where bridge.customer_id = 'CUCORRECTIONBRIDGE')"
+        ).fetchone()
+        assert n_persons == 1, "the bridging record did not merge the two persons"
+
+        relations = compared_relations(connection, "incremental")
+        assert ("intermediate", "int_transactions_classified") in relations
+        assert relations == compared_relations(connection, "full_refresh")
+        differences = {
+            f"{schema}.{table}": count
+            for schema, table in relations
+            if (count := differing_rows(connection, schema, table))
+        }
+    assert differences == {}
