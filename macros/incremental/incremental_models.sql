@@ -357,14 +357,17 @@
 {%- endmacro %}
 
 {#- Drops the work table and empties the replaced person-months, which this
-    run has consumed (on a full build too: they are part of it). -#}
+    run has consumed (on a full build too: they are part of it). Nothing on
+    adapters that build the incremental models as tables. -#}
 {% macro person_months_post_hooks() -%}
     {%- if is_incremental() -%}
         drop table if exists {{ person_months_affected_table() }};
     {%- endif %}
-    create table if not exists {{ replaced_person_months_table() }} (
-        person_id varchar,
-        booked_month date
-    );
-    delete from {{ replaced_person_months_table() }}
+    {%- if incremental_materialization() == 'incremental' %}
+        create table if not exists {{ replaced_person_months_table() }} (
+            person_id varchar,
+            booked_month date
+        );
+        delete from {{ replaced_person_months_table() }}
+    {%- endif %}
 {%- endmacro %}
