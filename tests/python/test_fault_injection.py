@@ -69,7 +69,7 @@ def _ground_truth(raw_dir: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-# The stg models are views: each query recomputes them, so results are kept per connection.
+# Most stg models are views: each query recomputes them, so results are kept per connection.
 _CACHE: dict[tuple[int, str], object] = {}
 
 
@@ -99,21 +99,35 @@ def _expected_quarantine(corpus: Corpus) -> Counter[tuple[str, str, str]]:
     return expected
 
 
+def _compared_columns(con: duckdb.DuckDBPyConnection, model: str) -> str:
+    """The columns of a staging model, without `_processed_at` (the time of the run)."""
+    columns = con.execute(
+        "select column_name from information_schema.columns"
+        " where table_catalog = current_database() and table_schema = 'staging'"
+        " and table_name = ? order by ordinal_position",
+        [model],
+    ).fetchall()
+    return ", ".join(f'"{name}"' for (name,) in columns if name != "_processed_at")
+
+
 def _lost_rows(con: duckdb.DuckDBPyConnection, corpus: Corpus, table: str) -> list[tuple]:
     """Rows of the clean stg model that the corpus build does not hold unchanged."""
     model, key = STG_MODELS[table]
+    columns = _compared_columns(con, model)
     erased = f"and customer_id <> '{corpus.erased_customer_id}'" if table == "customers" else ""
     sql = (
-        f"select {key} from (select * from clean_{model} where true {erased} "
-        f"except select * from staging.{model})"
+        f"select {key} from (select {columns} from clean_{model} where true {erased} "
+        f"except select {columns} from staging.{model})"
     )
     return _cached(con, f"lost.{table}", lambda: con.execute(sql).fetchall())
 
 
 def _added_keys(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     model, key = STG_MODELS[table]
+    columns = _compared_columns(con, model)
     rows = con.execute(
-        f"select {key} from (select * from staging.{model} except select * from clean_{model})"
+        f"select {key} from (select {columns} from staging.{model}"
+        f" except select {columns} from clean_{model})"
     ).fetchall()
     return {r[0] for r in rows}
 
