@@ -36,16 +36,12 @@ candidate_versions as (
     {%- endif %}
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by account_id, balance_date
-            -- the latest load wins; ties go to the later file and line (unique
-            -- per row, so the pick is deterministic)
-            order by _loaded_at desc, _file_name desc, _file_row_number desc
-        ) as version_rank
-    from candidate_versions
+-- the latest load wins; ties go to the later file and line (unique
+-- per row, so the pick is deterministic)
+latest_versions as (
+    {{ latest_version_per_key(
+        'candidate_versions', ['account_id', 'balance_date'], ['_loaded_at', '_file_name', '_file_row_number']
+    ) }}
 ),
 
 final as (
@@ -55,8 +51,7 @@ final as (
         balance,
         _loaded_at,
         {{ processed_at() }} as _processed_at
-    from ranked
-    where version_rank = 1
+    from latest_versions
 )
 
 select * from final

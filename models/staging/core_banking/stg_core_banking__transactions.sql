@@ -36,16 +36,12 @@ candidate_versions as (
     {%- endif %}
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by transaction_id
-            -- the latest load wins (pending, then booked or reversed); ties go to
-            -- the later file and line (unique per row: deterministic)
-            order by _loaded_at desc, _file_name desc, _file_row_number desc
-        ) as version_rank
-    from candidate_versions
+-- the latest load wins (pending, then booked or reversed); ties go to
+-- the later file and line (unique per row: deterministic)
+latest_versions as (
+    {{ latest_version_per_key(
+        'candidate_versions', ['transaction_id'], ['_loaded_at', '_file_name', '_file_row_number']
+    ) }}
 ),
 
 final as (
@@ -68,8 +64,7 @@ final as (
         reversal_of_transaction_id,
         _loaded_at,
         {{ processed_at() }} as _processed_at
-    from ranked
-    where version_rank = 1
+    from latest_versions
 )
 
 select * from final

@@ -36,16 +36,12 @@ candidate_versions as (
     {%- endif %}
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by event_id
-            -- duplicate event_ids collapse to the latest load; ties go to the later
-            -- file and line (unique per row: deterministic)
-            order by _loaded_at desc, _file_name desc, _file_row_number desc
-        ) as version_rank
-    from candidate_versions
+-- duplicate event_ids collapse to the latest load; ties go to the later
+-- file and line (unique per row: deterministic)
+latest_versions as (
+    {{ latest_version_per_key(
+        'candidate_versions', ['event_id'], ['_loaded_at', '_file_name', '_file_row_number']
+    ) }}
 ),
 
 final as (
@@ -59,8 +55,7 @@ final as (
         product_code,
         _loaded_at,
         {{ processed_at() }} as _processed_at
-    from ranked
-    where version_rank = 1
+    from latest_versions
 )
 
 select * from final

@@ -20,7 +20,9 @@ cleaned as (
         {%- for column_name in raw_columns %}
             {{ clean_text(column_name) }} as {{ column_name }}_text,
         {%- endfor %}
-        {{ raw_row_json(raw_columns) }} as raw_row,
+        {%- for column_name in raw_columns %}
+            {{ column_name }} as {{ column_name }}_raw,
+        {%- endfor %}
         _file_name,
         _file_row_number
     from source
@@ -38,7 +40,9 @@ parsed as (
         {%- for column_name in raw_columns %}
             {{ column_name }}_text,
         {%- endfor %}
-        raw_row,
+        {%- for column_name in raw_columns %}
+            {{ column_name }}_raw,
+        {%- endfor %}
         _file_name,
         _file_row_number
     from cleaned
@@ -67,8 +71,11 @@ final as (
         quarantine_reason_code is null as is_valid,
         _file_name,
         _file_row_number,
-        -- valid rows live on in the typed columns: only bad rows keep the raw text
-        case when quarantine_reason_code is not null then raw_row end as raw_row
+        -- valid rows live on in the typed columns: only bad rows keep the raw
+        -- text (built here, for those rows only)
+        case
+            when quarantine_reason_code is not null then {{ raw_row_json(raw_columns, suffix='_raw') }}
+        end as raw_row
     from checked
 )
 
