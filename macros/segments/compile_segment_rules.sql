@@ -47,9 +47,10 @@
     cast(to_json(cast({{ expression }} as varchar)) as varchar)
 {%- endmacro %}
 
-{#- A double as display text: rounded to 4 decimals. -#}
+{#- A double as display text: rounded to 4 decimals, half away from zero on
+    its decimal value (engines round a double's binary value differently). -#}
 {% macro segment_number_text(expression) -%}
-    cast(round({{ expression }}, 4) as {{ dbt.type_string() }})
+    cast(cast(round(cast({{ expression }} as decimal(38, 10)), 4) as double) as {{ dbt.type_string() }})
 {%- endmacro %}
 
 {#- The entries to evaluate: all, or the segments of the var `segment_ids`

@@ -100,7 +100,9 @@ def _json_equal(left: Any, right: Any) -> bool:
     if isinstance(left, dict) and isinstance(right, dict):
         return left.keys() == right.keys() and all(_json_equal(left[k], right[k]) for k in left)
     if isinstance(left, list) and isinstance(right, list):
-        return len(left) == len(right) and all(_json_equal(a, b) for a, b in zip(left, right, strict=True))
+        return len(left) == len(right) and all(
+            _json_equal(a, b) for a, b in zip(left, right, strict=True)
+        )
     if isinstance(left, bool) or isinstance(right, bool):
         return left is right
     if isinstance(left, int | float) and isinstance(right, int | float):
@@ -151,39 +153,50 @@ def _sorted_rows(table: Table, key: Sequence[str]) -> list[Row]:
     return sorted(table.rows, key=sort_key)
 
 
-def compare_tables(name: str, left: Table, right: Table, key: Sequence[str] | None = None) -> MartVerdict:
+def compare_tables(
+    name: str, left: Table, right: Table, key: Sequence[str] | None = None
+) -> MartVerdict:
     """Compare two versions of a mart (left: DuckDB, right: Spark)."""
     verdict = MartVerdict(name=name, n_rows=len(left.rows))
     if set(left.columns) != set(right.columns):
         only_left = sorted(set(left.columns) - set(right.columns))
         only_right = sorted(set(right.columns) - set(left.columns))
-        verdict.differences.append(f"columns differ (only DuckDB: {only_left}, only Spark: {only_right})")
+        verdict.differences.append(
+            f"columns differ (only DuckDB: {only_left}, only Spark: {only_right})"
+        )
         return verdict
     if len(left.rows) != len(right.rows):
         verdict.differences.append(f"{len(left.rows)} rows on DuckDB, {len(right.rows)} on Spark")
     sort_columns = tuple(key) if key else left.columns
     right_positions = [right.columns.index(column) for column in left.columns]
     left_sorted = _sorted_rows(left, sort_columns)
-    right_sorted = [tuple(row[i] for i in right_positions) for row in _sorted_rows(right, sort_columns)]
+    right_sorted = [
+        tuple(row[i] for i in right_positions) for row in _sorted_rows(right, sort_columns)
+    ]
     key_positions = [left.columns.index(column) for column in sort_columns]
     for left_row, right_row in zip(left_sorted, right_sorted, strict=False):
         for position, column in enumerate(left.columns):
             if not values_equal(column, left_row[position], right_row[position]):
                 row_key = ", ".join(f"{left.columns[i]}={left_row[i]!r}" for i in key_positions[:3])
+                duckdb_value, spark_value = left_row[position], right_row[position]
                 verdict.differences.append(
-                    f"[{row_key}] {column}: DuckDB {left_row[position]!r} != Spark {right_row[position]!r}"
+                    f"[{row_key}] {column}: DuckDB {duckdb_value!r} != Spark {spark_value!r}"
                 )
     return verdict
 
 
-def compare_marts(duckdb_tables: dict[str, Table], spark_tables: dict[str, Table]) -> list[MartVerdict]:
+def compare_marts(
+    duckdb_tables: dict[str, Table], spark_tables: dict[str, Table]
+) -> list[MartVerdict]:
     """Compare every DuckDB mart with its Spark twin."""
     verdicts = []
     for name in sorted(duckdb_tables):
         if name not in spark_tables:
             verdicts.append(MartVerdict(name=name, n_rows=0, differences=["missing on Spark"]))
             continue
-        verdicts.append(compare_tables(name, duckdb_tables[name], spark_tables[name], PRIMARY_KEYS.get(name)))
+        verdicts.append(
+            compare_tables(name, duckdb_tables[name], spark_tables[name], PRIMARY_KEYS.get(name))
+        )
     return verdicts
 
 
@@ -195,7 +208,8 @@ def read_duckdb_marts(database: Path) -> dict[str, Table]:
     with duckdb.connect(str(database), read_only=True) as connection:
         connection.execute("set TimeZone = 'UTC'")
         names = connection.execute(
-            "select table_name from information_schema.tables where table_schema = ? order by table_name",
+            "select table_name from information_schema.tables"
+            " where table_schema = ? order by table_name",
             [MARTS_SCHEMA],
         ).fetchall()
         for (name,) in names:
