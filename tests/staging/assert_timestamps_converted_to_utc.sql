@@ -42,11 +42,11 @@ offset_rows as (
     select
         transaction_id,
         booked_at,
-        json_extract_string(raw_row, '$.booked_at') as delivered
+        {{ json_text_field('raw_row', 'booked_at') }} as delivered
     from transactions
     where
         {{ matches_pattern(
-            "trim(json_extract_string(raw_row, '$.booked_at'))",
+            "trim(" ~ json_text_field('raw_row', 'booked_at') ~ ")",
             '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}'
         ) }}
 ),
