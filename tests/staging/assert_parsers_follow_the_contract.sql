@@ -71,7 +71,8 @@ parsed as (
         expected,
         case
             when parser = 'money' then cast({{ parse_money('delivered_text') }} as {{ dbt.type_string() }})
-            when parser = 'signed_money' then cast({{ parse_money('delivered_text', signed=true) }} as {{ dbt.type_string() }})
+            when parser = 'signed_money'
+                then cast({{ parse_money('delivered_text', signed=true) }} as {{ dbt.type_string() }})
             when parser = 'date' then cast({{ parse_date('delivered_text') }} as {{ dbt.type_string() }})
             when parser = 'integer' then cast({{ parse_integer('delivered_text') }} as {{ dbt.type_string() }})
             when parser = 'boolean' then cast({{ parse_boolean('delivered_text') }} as {{ dbt.type_string() }})
