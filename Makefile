@@ -26,7 +26,7 @@ FIXTURE_SEED := 7
 DBT := $(BIN)/dbt
 
 .PHONY: help install run data build validate summary test lint fixture fixture-build export-audiences \
-        pytest clean bench backfill docs quality-report
+        pytest clean bench backfill docs quality-report test-spark test-spark-if-java
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -100,7 +100,40 @@ pytest: install
 browser:  ## Debian's Chromium for the dashboard screenshot test (no-op when present)
 	@bash scripts/install_chromium.sh
 
-test: install browser lint fixture-build pytest  ## the whole suite: lint, dbt tests on the fixture, GX, pytest
+test: install browser lint fixture-build pytest test-spark-if-java  ## the whole suite: lint, dbt tests on the fixture, GX, pytest, Spark
+
+# --- Spark: the fixture built through dbt-spark (local session) ------------------
+# Both engines build the fixture with the CLV Python models skipped
+# (clv_sql_fallback), so that the SQL logic is compared like for like; the
+# comparison reads every mart of both builds and wants them equal row for row.
+SPARK_WAREHOUSE_DIR ?= warehouse/spark
+SPARK_COMPARE_DB := warehouse/spark_compare.duckdb
+SPARK_VARS := {clv_sql_fallback: true}
+export SPARK_WAREHOUSE_DIR
+
+test-spark: install  ## the fixture on Spark (dbt build) and the marts equal to DuckDB's, row for row
+	@test -n "$$(find $(FIXTURE_DIR) -name '*.csv' 2>/dev/null | head -1)" || $(MAKE) --no-print-directory fixture
+	@rm -rf $(SPARK_WAREHOUSE_DIR) $(SPARK_COMPARE_DB) $(SPARK_COMPARE_DB).wal
+	@mkdir -p warehouse logs_spark
+	@echo "==> DuckDB build of the fixture for the comparison (clv_sql_fallback)"
+	@RAW_DATA_DIR=$(FIXTURE_DIR) DUCKDB_PATH=$(SPARK_COMPARE_DB) $(DBT) build --quiet \
+	  --resource-type seed --resource-type model --vars '$(SPARK_VARS)' \
+	  --target-path target_spark_duckdb --log-path logs_spark_duckdb
+	@echo "==> dbt build of the fixture on Spark (local session, $(SPARK_WAREHOUSE_DIR))"
+	@# Unit tests stay on DuckDB: see README, "Running on Spark".
+	@RAW_DATA_DIR=$(FIXTURE_DIR) $(DBT) build --target spark --exclude-resource-type unit_test \
+	  --vars '$(SPARK_VARS)' --target-path target_spark --log-path logs_spark 2>logs_spark/spark.stderr \
+	  || { tail -50 logs_spark/spark.stderr; exit 1; }
+	@echo "==> the marts on Spark against the marts on DuckDB"
+	@$(BIN)/python -m bank_segments.compare_engines --duckdb $(SPARK_COMPARE_DB) \
+	  --spark-warehouse $(SPARK_WAREHOUSE_DIR) 2>>logs_spark/spark.stderr
+
+test-spark-if-java:
+	@if command -v java >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory test-spark; \
+	else \
+	  echo "==> java not found: the Spark comparison (make test-spark) is skipped"; \
+	fi
 
 EXPORT_DIR ?= exports
 DASHBOARD_PORT ?= 8501
@@ -120,7 +153,7 @@ docs: install  ## build and serve the dbt docs site
 	@$(DBT) docs generate && $(DBT) docs serve --port 8080 --no-browser
 
 clean:  ## remove build outputs (not the venv)
-	rm -rf target logs warehouse exports reports
+	rm -rf target logs warehouse exports reports target_spark target_spark_duckdb logs_spark logs_spark_duckdb
 
 # --- segments: backfill and audience exports ---------------------------------
 # `make backfill FROM=2025-01-01 TO=2025-03-31 STEP=day|month` replays the

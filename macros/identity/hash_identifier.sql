@@ -5,7 +5,7 @@
 {% endmacro %}
 
 {% macro identity_hash_salt_literal() -%}
-    '{{ var("identity_hash_salt", "") | replace("'", "''") }}'
+    {{ sql_text_literal(var("identity_hash_salt", "") | string) }}
 {%- endmacro %}
 
 {% macro default__hash_identifier(expression) -%}

@@ -30,7 +30,8 @@
 {% endmacro %}
 
 
-{#- Other adapters: the raw tables are landed by the bank for now. -#}
+{#- Other adapters (Spark: load_raw_files_spark.sql): the raw tables are
+    landed by the bank for now. -#}
 {% macro default__load_raw_files() %}
     {{ return('') }}
 {% endmacro %}

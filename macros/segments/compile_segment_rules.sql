@@ -19,7 +19,7 @@
 
 {#- A text as SQL string literal (NULL for none). -#}
 {% macro segment_sql_string(text) -%}
-    {%- if text is none -%}cast(null as varchar){%- else -%}'{{ text | string | replace("'", "''") }}'{%- endif -%}
+    {%- if text is none -%}cast(null as {{ dbt.type_string() }}){%- else -%}{{ sql_text_literal(text | string) }}{%- endif -%}
 {%- endmacro %}
 
 {#- JSON text of a registry value (rendered at compile time). -#}
@@ -47,9 +47,10 @@
     cast(to_json(cast({{ expression }} as varchar)) as varchar)
 {%- endmacro %}
 
-{#- A double as display text: rounded to 4 decimals. -#}
+{#- A double as display text: rounded to 4 decimals, half away from zero on
+    its decimal value (engines round a double's binary value differently). -#}
 {% macro segment_number_text(expression) -%}
-    cast(round({{ expression }}, 4) as varchar)
+    cast(cast(round(cast({{ expression }} as decimal(38, 10)), 4) as double) as {{ dbt.type_string() }})
 {%- endmacro %}
 
 {#- The entries to evaluate: all, or the segments of the var `segment_ids`
@@ -84,7 +85,8 @@
                 {{ segment_sql_string(c.input_name) }}, {{ segment_sql_string(c.operator) }},
                 {{ segment_sql_string('segment' if c.source == 'segment' else c.value_type) }},
                 {%- if c.product_attribute %}
-                cast(null as double), cast(null as varchar), cast(null as varchar), cast(null as varchar),
+                cast(null as double), cast(null as {{ dbt.type_string() }}), cast(null as {{ dbt.type_string() }}),
+                cast(null as {{ dbt.type_string() }}),
                 {%- else %}
                 {%- set plain = c.threshold | join(', ') if c.is_list else (('true' if c.threshold else 'false')
                     if c.value_type == 'boolean' else c.threshold | string) %}
@@ -176,7 +178,7 @@
                 when {{ segment_sql_string(name) }}
                     then case when i.{{ name }} then 'true' when not i.{{ name }} then 'false' end
                 {%- else %}
-                when {{ segment_sql_string(name) }} then cast(i.{{ name }} as varchar)
+                when {{ segment_sql_string(name) }} then cast(i.{{ name }} as {{ dbt.type_string() }})
                 {%- endif %}
                 {%- endfor %}
                 {%- for segment_id in references %}
@@ -185,7 +187,7 @@
                 {%- endfor %}
             end as value_text
             {%- else %}
-            cast(null as varchar) as value_text
+            cast(null as {{ dbt.type_string() }}) as value_text
             {%- endif %}
         from inputs_layer_{{ layer }} as i
         cross join criteria_thresholds_layer_{{ layer }} as c
@@ -257,21 +259,21 @@
                 else 0
             end
         ) as n_failed_beyond_tolerance,
-        {{ dbt.listagg(
+        {{ ordered_listagg(
             "case when d.passed = false then d.criterion_name || ' (' || d.input_name || ' ' || d.value_display"
             ~ " || ', needs ' || d.operator || ' ' || d.effective_threshold_display || ')' end",
-            "'; '", "order by d.criterion_order") }} as failed_criteria,
-        {{ dbt.listagg(
+            "'; '", "d.criterion_order") }} as failed_criteria,
+        {{ ordered_listagg(
             "case when d.passed is null then d.criterion_name || ' (' || case when d.value_display = 'unknown'"
             ~ " then d.input_name else 'threshold' end || ' unknown)' end",
-            "'; '", "order by d.criterion_order") }} as missing_inputs,
-        '{' || {{ dbt.listagg(
+            "'; '", "d.criterion_order") }} as missing_inputs,
+        '{' || {{ ordered_listagg(
             segment_json_string('d.criterion_name') ~ " || ':{\"value\":' || d.value_json"
             ~ " || ',\"operator\":' || " ~ segment_json_string('d.operator')
             ~ " || ',\"threshold\":' || d.effective_threshold_json"
             ~ " || ',\"passed\":' || coalesce(case when d.passed then 'true' when not d.passed then 'false' end, 'null')"
             ~ " || ',\"shortfall_ratio\":' || coalesce(" ~ segment_number_text('d.shortfall_ratio') ~ ", 'null') || '}'",
-            "','", "order by d.criterion_order") }} || '}' as criteria
+            "','", "d.criterion_order") }} || '}' as criteria
     from described as d
     group by d.as_of_date, d.person_id, d.segment_id
 {%- endmacro %}
@@ -292,8 +294,8 @@
         end as rule_status,
         case
             when coalesce(r.months_of_history, 0) < r.min_history_months
-                then 'needs ' || cast(r.min_history_months as varchar) || ' months of history, has '
-                || coalesce(cast(r.months_of_history as varchar), 'none')
+                then 'needs ' || cast(r.min_history_months as {{ dbt.type_string() }}) || ' months of history, has '
+                || coalesce(cast(r.months_of_history as {{ dbt.type_string() }}), 'none')
             when r.n_failed_criteria > 0
                 then 'failed: ' || r.failed_criteria
                 || case when r.n_missing_inputs > 0 then '; missing: ' || r.missing_inputs else '' end

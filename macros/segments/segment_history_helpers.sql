@@ -17,6 +17,10 @@
         and (select max(latest.as_of_date) from {{ membership }} as latest)
         >= (select max(coalesce(h.valid_to, h.valid_from)) from {{ history }} as h)
     {%- endset -%}
+    {#- Without row-level changes (Spark on parquet) the history marts are
+        rebuilt from this run's membership: nothing older to forget. -#}
+    {%- if supports_row_level_changes() %}
     delete from {{ transitions }} where {{ condition }};
     delete from {{ history }} where {{ condition }}
+    {%- endif %}
 {%- endmacro %}

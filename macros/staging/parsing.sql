@@ -16,6 +16,11 @@
     nullif(trim({{ expression }}), '')
 {%- endmacro %}
 
+{#- Spark's trim removes spaces only: any white space, as on DuckDB. -#}
+{% macro spark__clean_text(expression) -%}
+    nullif(regexp_replace({{ expression }}, '^{{ whitespace_pattern() }}+|{{ whitespace_pattern() }}+$', ''), '')
+{%- endmacro %}
+
 {% macro duckdb__clean_text(expression) -%}
     nullif(regexp_replace({{ expression }}, '^[[:space:]]+|[[:space:]]+$', '', 'g'), '')
 {%- endmacro %}
@@ -182,7 +187,7 @@
 {% macro quarantine_reason(checks) -%}
     case
         {%- for check in checks %}
-        when {{ check[0] }} then '{{ check[2] | replace("'", "''") }}'
+        when {{ check[0] }} then {{ sql_text_literal(check[2]) }}
         {%- endfor %}
     end
 {%- endmacro %}

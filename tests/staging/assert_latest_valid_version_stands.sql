@@ -13,7 +13,7 @@
 ] %}
 {%- set keys = {
     'customers': 'customer_id', 'accounts': 'account_id', 'transactions': 'transaction_id',
-    'balances': "account_id || '|' || cast(balance_date as varchar)", 'digital_users': 'digital_user_id',
+    'balances': "account_id || '|' || cast(balance_date as " ~ dbt.type_string() ~ ")", 'digital_users': 'digital_user_id',
     'app_events': 'event_id', 'campaigns': 'campaign_id', 'campaign_contacts': 'contact_id'
 } %}
 

@@ -70,11 +70,12 @@ parsed as (
         delivered,
         expected,
         case
-            when parser = 'money' then cast({{ parse_money('delivered_text') }} as varchar)
-            when parser = 'signed_money' then cast({{ parse_money('delivered_text', signed=true) }} as varchar)
-            when parser = 'date' then cast({{ parse_date('delivered_text') }} as varchar)
-            when parser = 'integer' then cast({{ parse_integer('delivered_text') }} as varchar)
-            when parser = 'boolean' then cast({{ parse_boolean('delivered_text') }} as varchar)
+            when parser = 'money' then cast({{ parse_money('delivered_text') }} as {{ dbt.type_string() }})
+            when parser = 'signed_money'
+                then cast({{ parse_money('delivered_text', signed=true) }} as {{ dbt.type_string() }})
+            when parser = 'date' then cast({{ parse_date('delivered_text') }} as {{ dbt.type_string() }})
+            when parser = 'integer' then cast({{ parse_integer('delivered_text') }} as {{ dbt.type_string() }})
+            when parser = 'boolean' then cast({{ parse_boolean('delivered_text') }} as {{ dbt.type_string() }})
             when parser = 'national_id' then {{ normalize_national_id('delivered_text') }}
             when parser = 'email' then {{ normalize_email('delivered_text') }}
             when parser like 'phone%' then {{ normalize_phone('delivered_text', 'country_code') }}

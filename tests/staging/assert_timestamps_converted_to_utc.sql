@@ -77,15 +77,15 @@ by_hand as (
 failures as (
     select
         delivered,
-        cast(expected_utc as varchar) as expected_utc,
-        cast(parsed_utc as varchar) as parsed_utc
+        cast(expected_utc as {{ dbt.type_string() }}) as expected_utc,
+        cast(parsed_utc as {{ dbt.type_string() }}) as parsed_utc
     from case_failures
     where parsed_utc is distinct from expected_utc
     union all
     select
         delivered,
-        cast(expected_utc as varchar) as expected_utc,
-        cast(booked_at as varchar) as parsed_utc
+        cast(expected_utc as {{ dbt.type_string() }}) as expected_utc,
+        cast(booked_at as {{ dbt.type_string() }}) as parsed_utc
     from by_hand
     where booked_at is distinct from expected_utc
 )

@@ -181,9 +181,10 @@ joined as (
         coalesce(activity.transactions_90d, 0) = 0 as is_dormant,
         case
             when last_12_months.transactions_prior_9_months > 0
+                -- in double precision: Spark's decimal division would round to 6 places
                 then
-                    (last_12_months.transactions_last_3_months / 3.0)
-                    / (last_12_months.transactions_prior_9_months / 9.0)
+                    (cast(last_12_months.transactions_last_3_months as double) / 3)
+                    / (cast(last_12_months.transactions_prior_9_months as double) / 9)
         end as activity_trend_ratio,
         case
             when person_balances.total_balance_3m_ago_eur > 0

@@ -1,6 +1,6 @@
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_or_table(),
         unique_key=['person_id', 'segment_id', 'valid_from'],
         incremental_strategy=segment_incremental_strategy(),
         on_schema_change='fail',

@@ -1,6 +1,6 @@
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_or_table(),
         unique_key=['as_of_date', 'segment_id'],
         incremental_strategy=segment_incremental_strategy(),
         on_schema_change='fail',
