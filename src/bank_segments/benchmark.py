@@ -51,6 +51,7 @@ FULL_OVER_FLOOR_MAX = 5.0
 TESTS_OVER_FLOOR_MAX = 2.0
 INCREMENTAL_OVER_FULL_MAX = 0.10
 GB = 1000**3  # decimal gigabytes, as DuckDB reads "8GB"
+PROFILE_MEMORY_LIMIT = "5GB"  # profiles.yml's default of DUCKDB_MEMORY_LIMIT
 PEAK_MEMORY_MAX_BYTES = 8 * GB
 # 1M / 100k full build under 12: 1.2 times the growth in persons.
 SCALE_OVER_PERSONS_MAX = 1.2
@@ -603,7 +604,7 @@ def machine_info() -> dict[str, str]:
         "duckdb": duckdb.__version__,
         "dbt-core": metadata.version("dbt-core"),
         "dbt-duckdb": metadata.version("dbt-duckdb"),
-        "DuckDB memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "8GB"),
+        "DuckDB memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", PROFILE_MEMORY_LIMIT),
         "dbt threads": os.environ.get("DBT_THREADS", "2"),
     }
 
@@ -794,7 +795,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.command == "floor":
         files = json.loads(args.files.read_text(encoding="utf-8"))
-        memory_limit = os.environ.get("DUCKDB_MEMORY_LIMIT", "8GB")
+        memory_limit = os.environ.get("DUCKDB_MEMORY_LIMIT", PROFILE_MEMORY_LIMIT)
         result = floor_query(files, memory_limit, args.temp_dir)
         args.out.write_text(json.dumps(result), encoding="utf-8")
         return 0
