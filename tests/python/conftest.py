@@ -22,7 +22,6 @@ def dbt_env(raw_data_dir: Path, duckdb_path: Path) -> dict[str, str]:
         DBT_PROFILES_DIR=str(PROJECT_DIR),
         RAW_DATA_DIR=str(raw_data_dir),
         DUCKDB_PATH=str(duckdb_path),
-        DUCKDB_TEMP_DIR=str(duckdb_path.parent / "tmp"),
         PYTHONPATH=str(PROJECT_DIR / "src"),
     )
     return env

@@ -195,7 +195,6 @@ class SegmentWarehouse:
         from dbt.cli.main import dbtRunner
 
         os.environ["DUCKDB_PATH"] = str(self.database)
-        os.environ["DUCKDB_TEMP_DIR"] = str(self.work_dir / "tmp")
         runner = dbtRunner() if reparse else self.runner
         return runner.invoke([*args, *dbt_flags(self.work_dir, self.project_dir)])
 
