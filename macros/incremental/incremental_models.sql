@@ -92,7 +92,9 @@
     - the FX rate of its currency and month changed.
     Seed changes other than FX rates (transaction codes, merchant categories)
     need `--full-refresh`. -#}
-{% macro transactions_affected_table() -%}
+{#- The work table `<model>__affected` of the rows an incremental run of
+    the current model recomputes. -#}
+{% macro affected_work_table() -%}
     {{ return(api.Relation.create(
         database=this.database, schema=this.schema, identifier=this.identifier ~ '__affected'
     )) }}
@@ -100,7 +102,7 @@
 
 {% macro classified_transactions_pre_hooks() -%}
     {%- if is_incremental() -%}
-        {%- set affected = transactions_affected_table() -%}
+        {%- set affected = affected_work_table() -%}
         delete from {{ this }}
         where (select max(booked_date) from {{ this }}) > {{ as_of_date() }};
 
@@ -226,10 +228,7 @@
 
         -- the person-months of the rows about to be replaced, for
         -- int_person_months_aggregated (kept until that model consumes them)
-        create table if not exists {{ replaced_person_months_table() }} (
-            person_id varchar,
-            booked_month date
-        );
+        {{ create_replaced_person_months_table() }};
 
         insert into {{ replaced_person_months_table() }}
         select distinct stored.person_id, stored.booked_month
@@ -249,7 +248,7 @@
 
 {% macro classified_transactions_post_hook() -%}
     {%- if is_incremental() -%}
-        drop table if exists {{ transactions_affected_table() }}
+        drop table if exists {{ affected_work_table() }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -265,6 +264,13 @@
     )) }}
 {%- endmacro %}
 
+{% macro create_replaced_person_months_table() -%}
+    create table if not exists {{ replaced_person_months_table() }} (
+        person_id varchar,
+        booked_month date
+    )
+{%- endmacro %}
+
 
 {#- int_person_months_aggregated is rebuilt per person and month. The
     pre-hooks (incremental runs only) empty the table for a run before its
@@ -276,22 +282,13 @@
     transactions leave nothing behind), or when its 90-day activity count
     depends on as_of_date: months from the one 90 days before as_of_date on,
     and earlier months that still hold a non-zero count. -#}
-{% macro person_months_affected_table() -%}
-    {{ return(api.Relation.create(
-        database=this.database, schema=this.schema, identifier=this.identifier ~ '__affected'
-    )) }}
-{%- endmacro %}
-
 {% macro person_months_pre_hooks() -%}
     {%- if is_incremental() -%}
-        {%- set affected = person_months_affected_table() -%}
+        {%- set affected = affected_work_table() -%}
         delete from {{ this }}
         where (select max(last_transaction_date) from {{ this }}) > {{ as_of_date() }};
 
-        create table if not exists {{ replaced_person_months_table() }} (
-            person_id varchar,
-            booked_month date
-        );
+        {{ create_replaced_person_months_table() }};
 
         create or replace table {{ affected }} as
         with
@@ -361,13 +358,10 @@
     adapters that build the incremental models as tables. -#}
 {% macro person_months_post_hooks() -%}
     {%- if is_incremental() -%}
-        drop table if exists {{ person_months_affected_table() }};
+        drop table if exists {{ affected_work_table() }};
     {%- endif %}
     {%- if incremental_materialization() == 'incremental' %}
-        create table if not exists {{ replaced_person_months_table() }} (
-            person_id varchar,
-            booked_month date
-        );
+        {{ create_replaced_person_months_table() }};
         delete from {{ replaced_person_months_table() }}
     {%- endif %}
 {%- endmacro %}

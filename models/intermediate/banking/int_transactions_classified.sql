@@ -45,7 +45,7 @@ transactions as (
     from staged_transactions
     {%- if is_incremental() %}
         -- incremental: the account-months the pre-hooks marked (macros/incremental)
-        inner join {{ transactions_affected_table() }} as affected_months
+        inner join {{ affected_work_table() }} as affected_months
             on
                 staged_transactions.account_id = affected_months.account_id
                 and {{ month_start('staged_transactions.booked_date') }} = affected_months.booked_month

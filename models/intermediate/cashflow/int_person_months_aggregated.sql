@@ -24,7 +24,7 @@ transactions as (
     from classified_transactions
     {%- if is_incremental() %}
         -- incremental: the person-months the pre-hooks marked (macros/incremental)
-        inner join {{ person_months_affected_table() }} as affected_months
+        inner join {{ affected_work_table() }} as affected_months
             on
                 classified_transactions.person_id = affected_months.person_id
                 and classified_transactions.booked_month = affected_months.booked_month
