@@ -175,11 +175,13 @@ export-audiences: install  ## write the audience exports (Parquet) of the last r
 # `make bench`: full build, tests, an incremental day and the bare-engine floor at
 # each size, medians of BENCH_REPEATS runs (one count, or one per size); figures in
 # docs/benchmarks.md. BENCH_DAYS daily batches end the generated window; the last one
-# is the incremental day.
+# is the incremental day. BENCH_REUSE: sizes (of BENCH_SIZES) taken from an earlier run's
+# target_bench/<persons>/size_result.json instead of measured again.
 BENCH_SIZES ?= 100000 1000000
 BENCH_REPEATS ?= 3
 BENCH_DAYS ?= 2
+BENCH_REUSE ?=
 
 bench: install  ## benchmark at BENCH_SIZES persons (data/bench, warehouse/bench, target_bench)
 	@$(BIN)/python -m bank_segments.benchmark --sizes $(BENCH_SIZES) --repeats $(BENCH_REPEATS) \
-	  --days $(BENCH_DAYS)
+	  --days $(BENCH_DAYS) $(if $(strip $(BENCH_REUSE)),--reuse $(BENCH_REUSE))

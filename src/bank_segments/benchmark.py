@@ -16,6 +16,12 @@ Every step is its own process: its wall time and peak resident memory (`wait4` r
 are its own. The medians, the ratios, the goals and the slowest models of
 `run_results.json` are printed and written into the generated section of
 `docs/benchmarks.md`.
+
+Each measured size is also stored, with the commit it ran on and the time it finished, in
+`<target root>/<persons>/size_result.json`. `--reuse` (`make bench BENCH_SIZES="100000
+1000000" BENCH_REUSE=100000`) loads those sizes from there instead of measuring them again,
+so that a size of hours can be measured in one invocation and reported with sizes measured
+in another; the document shows, per size, the commit and the time it was measured.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -42,6 +48,7 @@ DAYS = 2  # daily batches at the end of the window: the last one is held back, t
 # as_of_date without its loads)
 FORMAT = "parquet"
 MARKER = ".bench_complete.json"
+RESULT_FILE = "size_result.json"  # a measured size, in target_bench/<persons>/
 PART_SUFFIX = re.compile(r"_part[0-9]+$")
 RAW_SUFFIXES = (".parquet", ".csv", ".csv.gz")
 
@@ -137,6 +144,8 @@ class SizeResult:
     failed_tests: list[str] = field(default_factory=list)
     floor_groups: int = 0
     database_bytes: int = 0
+    commit: str = "unknown"  # of the project when the size was measured; "+changes" if dirty
+    finished_at: str = "unknown"  # UTC
 
     def ratio(self, numerator: str, denominator: str) -> float:
         below = self.stats[denominator].median
@@ -226,6 +235,70 @@ def failed_tests(run_results: Iterable[dict]) -> list[str]:
         if result.get("status") in ("fail", "error") and result.get("unique_id", "").count(".") >= 2
     }
     return sorted(names)
+
+
+# --- stored sizes --------------------------------------------------------------------------
+
+
+def result_to_json(result: SizeResult) -> str:
+    return json.dumps(asdict(result), indent=2) + "\n"
+
+
+def result_from_json(text: str) -> SizeResult:
+    """The inverse of `result_to_json`: Stat objects and (name, seconds) tuples again."""
+    data = json.loads(text)
+    data["stats"] = {step: Stat(**stat) for step, stat in data["stats"].items()}
+    data["slowest"] = {
+        step: [(str(name), float(seconds)) for name, seconds in nodes]
+        for step, nodes in data.get("slowest", {}).items()
+    }
+    return SizeResult(**data)
+
+
+def result_path(target_root: Path, persons: int) -> Path:
+    return target_root / str(persons) / RESULT_FILE
+
+
+def write_result(path: Path, result: SizeResult) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(result_to_json(result), encoding="utf-8")
+
+
+def load_result(path: Path, persons: int) -> SizeResult:
+    """A size stored by an earlier invocation; a clear error when it is missing or broken."""
+    if not path.is_file():
+        raise BenchmarkError(
+            f"no stored result for {persons:,} persons: {path} does not exist "
+            "(measure that size once without reusing it)"
+        )
+    try:
+        result = result_from_json(path.read_text(encoding="utf-8"))
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        raise BenchmarkError(f"{path} is not a stored size result: {error}") from error
+    if result.persons != persons:
+        raise BenchmarkError(f"{path} holds {result.persons:,} persons, not {persons:,}")
+    return result
+
+
+def git_output(project_dir: Path, *args: str) -> str:
+    command = ["git", *args]
+    return subprocess.run(
+        command, cwd=project_dir, check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def project_commit(project_dir: Path) -> str:
+    """Short commit of the project, "+changes" when tracked files differ from it."""
+    try:
+        commit = git_output(project_dir, "rev-parse", "--short", "HEAD")
+        changes = git_output(project_dir, "status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"  # no git, or not a repository
+    return commit + ("+changes" if changes else "")
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 # --- held-back day -------------------------------------------------------------------------
@@ -538,6 +611,8 @@ def measure_repeat(
 
 
 def measure_size(ws: Workspace, repeats: int) -> SizeResult:
+    # the commit when dbt first parses the project, not after hours of running
+    commit = project_commit(ws.project_dir)
     prepare_data(ws.data_dir, ws.persons, ws.days)
     history, day = split_last_batch(raw_files(ws.data_dir))
     fresh_dir(ws.raw_dir)
@@ -564,6 +639,8 @@ def measure_size(ws: Workspace, repeats: int) -> SizeResult:
         failed_tests=failed_tests(read_results(ws, "tests", repeats)),
         floor_groups=runs[-1].floor_groups,
         database_bytes=max(run.database_bytes for run in runs),
+        commit=commit,
+        finished_at=utc_now(),
     )
 
 
@@ -594,7 +671,7 @@ def machine_info() -> dict[str, str]:
         )
         memory = f"{int(total.split()[1]) * 1024 / GB:.1f} GB"
     return {
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": utc_now(),
         "CPU": cpu,
         "cores": str(os.cpu_count()),
         "RAM": memory,
@@ -624,7 +701,12 @@ def seconds_text(seconds: float) -> str:
 
 
 def render_size(result: SizeResult) -> list[str]:
-    lines = [f"### {result.persons:,} persons", ""]
+    lines = [
+        f"### {result.persons:,} persons",
+        "",
+        f"Measured on commit `{result.commit}`, finished {result.finished_at}.",
+        "",
+    ]
     lines += table(
         ["step", "median s", "min s", "max s", "peak RSS GB"],
         [
@@ -711,6 +793,12 @@ def render_markdown(
         ],
     )
     lines += [""]
+    if len({r.commit for r in ordered}) > 1:
+        lines += [
+            "The sizes were measured on different commits (named under each size): the "
+            "ratios between sizes compare different code.",
+            "",
+        ]
     for result in ordered:
         lines += render_size(result)
     if ordered:
@@ -770,13 +858,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         nargs="+",
         default=[3],
-        help="runs per size: one count for every size, or one per size (ascending sizes)",
+        help="runs per size: one count for every size, or one per size (ascending sizes, "
+        "reused ones included)",
     )
     parser.add_argument(
         "--days",
         type=int,
         default=DAYS,
         help="daily batches at the end of the generated window; the last one is held back",
+    )
+    parser.add_argument(
+        "--reuse",
+        type=int,
+        nargs="+",
+        default=[],
+        metavar="PERSONS",
+        help=f"sizes (also in --sizes) loaded from <target root>/<persons>/{RESULT_FILE}, "
+        "as stored by an earlier invocation, instead of measured",
     )
     parser.add_argument("--data-root", type=Path, default=Path("data/bench"))
     parser.add_argument("--work-root", type=Path, default=Path("warehouse/bench"))
@@ -787,7 +885,38 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--sizes, --repeats and --days must be positive")
     if len(args.repeats) not in (1, len(set(args.sizes))):
         parser.error("--repeats takes one count, or one per size")
+    if not set(args.reuse) <= set(args.sizes):
+        parser.error("--reuse takes sizes that are also in --sizes")
     return args
+
+
+def run_sizes(args: argparse.Namespace, project_dir: Path) -> list[SizeResult]:
+    """Every size, ascending: reused ones loaded, the others measured and stored.
+
+    The reused sizes are loaded first, so that a missing file fails before hours of
+    measuring; each measured size is stored as soon as it is done.
+    """
+    results = {
+        persons: load_result(result_path(args.target_root, persons), persons)
+        for persons in sorted(set(args.reuse))
+    }
+    sizes = sorted(set(args.sizes))
+    repeats = args.repeats * len(sizes) if len(args.repeats) == 1 else args.repeats
+    for persons, size_repeats in zip(sizes, repeats, strict=True):
+        if persons in results:
+            print(f"==> reusing {result_path(args.target_root, persons)}", flush=True)
+            continue
+        ws = Workspace(
+            project_dir,
+            persons,
+            args.data_root / str(persons),
+            args.work_root / str(persons),
+            args.target_root / str(persons),
+            args.days,
+        )
+        results[persons] = measure_size(ws, size_repeats)
+        write_result(result_path(args.target_root, persons), results[persons])
+    return [results[persons] for persons in sizes]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -798,24 +927,11 @@ def main(argv: list[str] | None = None) -> int:
         result = floor_query(files, memory_limit, args.temp_dir)
         args.out.write_text(json.dumps(result), encoding="utf-8")
         return 0
-    project_dir = Path.cwd()
-    results = []
-    sizes = sorted(set(args.sizes))
-    repeats = args.repeats * len(sizes) if len(args.repeats) == 1 else args.repeats
-    for persons, size_repeats in zip(sizes, repeats, strict=True):
-        ws = Workspace(
-            project_dir,
-            persons,
-            args.data_root / str(persons),
-            args.work_root / str(persons),
-            args.target_root / str(persons),
-            args.days,
-        )
-        try:
-            results.append(measure_size(ws, size_repeats))
-        except BenchmarkError as error:
-            print(f"benchmark failed: {error}", file=sys.stderr)
-            return 1
+    try:
+        results = run_sizes(args, Path.cwd())
+    except BenchmarkError as error:
+        print(f"benchmark failed: {error}", file=sys.stderr)
+        return 1
     generated = render_markdown(machine_info(), results, args.days)
     print(generated)
     write_docs(args.docs, generated)

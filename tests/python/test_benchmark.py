@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -210,3 +212,122 @@ def test_repeats_are_one_count_or_one_per_size() -> None:
         bench.parse_args(["--sizes", "100", "1000", "--repeats", "3", "2", "1"])
     with pytest.raises(SystemExit):
         bench.parse_args(["--sizes", "100", "--repeats", "0"])
+
+
+def stored_result(persons: int) -> bench.SizeResult:
+    result = size_result(persons, full=100.25, tests=0.1 + 0.2, incremental=5, floor=1 / 3)
+    result.slowest = {"full": [("int_a", 12.5), ("seed s", 0.1)], "incremental": []}
+    result.failed_tests = ["stg_x_recent"]
+    result.database_bytes = 123_456_789
+    result.commit = "abc1234+changes"
+    result.finished_at = "2026-11-23 10:15 UTC"
+    return result
+
+
+def test_a_stored_size_result_round_trips_exactly(tmp_path: Path) -> None:
+    result = stored_result(100)
+    path = bench.result_path(tmp_path, 100)
+    bench.write_result(path, result)
+    assert path == tmp_path / "100" / "size_result.json"
+    loaded = bench.load_result(path, 100)
+    assert loaded == result  # Stat objects, (name, seconds) tuples, every float
+    assert isinstance(loaded.stats["full"], bench.Stat)
+    assert loaded.slowest["full"][0] == ("int_a", 12.5)
+    assert bench.result_from_json(bench.result_to_json(size_result(5, 1, 1, 1, 1))) == (
+        size_result(5, 1, 1, 1, 1)
+    )
+
+
+def test_loading_a_stored_size_fails_clearly(tmp_path: Path) -> None:
+    missing = bench.result_path(tmp_path, 100)
+    with pytest.raises(bench.BenchmarkError, match=re.escape(f"{missing} does not exist")):
+        bench.load_result(missing, 100)
+    bench.write_result(missing, stored_result(200))
+    with pytest.raises(bench.BenchmarkError, match="holds 200 persons, not 100"):
+        bench.load_result(missing, 100)
+    missing.write_text("{broken", encoding="utf-8")
+    with pytest.raises(bench.BenchmarkError, match="not a stored size result"):
+        bench.load_result(missing, 100)
+
+
+def fake_measure(
+    calls: list[tuple[int, int]],
+) -> Callable[[bench.Workspace, int], bench.SizeResult]:
+    """Stands in for hours of measuring: records the size and its repeats."""
+
+    def measure(ws: bench.Workspace, repeats: int) -> bench.SizeResult:
+        calls.append((ws.persons, repeats))
+        result = size_result(ws.persons, full=1000, tests=300, incremental=60, floor=250)
+        result.commit, result.finished_at = "new1234", "2026-11-24 08:00 UTC"
+        return result
+
+    return measure
+
+
+def test_reused_sizes_are_loaded_and_the_others_measured_and_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[int, int]] = []
+    monkeypatch.setattr(bench, "measure_size", fake_measure(calls))
+    bench.write_result(bench.result_path(tmp_path, 100), stored_result(100))
+    args = bench.parse_args(["--sizes", "1000", "100", "--repeats", "3", "1", "--reuse", "100",
+                             "--target-root", str(tmp_path)])  # fmt: skip
+    results = bench.run_sizes(args, tmp_path)
+    assert calls == [(1000, 1)]  # repeats count the reused size too
+    assert [r.persons for r in results] == [100, 1000]
+    assert results[0] == stored_result(100)
+    assert bench.load_result(bench.result_path(tmp_path, 1000), 1000) == results[1]
+    # the reused size now comes from the measured one's file too
+    args = bench.parse_args(["--sizes", "100", "1000", "--reuse", "100", "1000",
+                             "--target-root", str(tmp_path)])  # fmt: skip
+    assert bench.run_sizes(args, tmp_path) == results
+    assert calls == [(1000, 1)]
+
+
+def test_a_missing_reused_size_fails_before_anything_is_measured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls: list[tuple[int, int]] = []
+    monkeypatch.setattr(bench, "measure_size", fake_measure(calls))
+    argv = ["--sizes", "100", "1000", "--reuse", "1000", "--target-root", str(tmp_path)]
+    assert bench.main(argv) == 1
+    assert calls == []
+    missing = tmp_path / "1000" / "size_result.json"
+    assert f"no stored result for 1,000 persons: {missing} does not exist" in (
+        capsys.readouterr().err
+    )
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--sizes", "100", "--reuse", "1000"])
+    assert bench.parse_args(["--sizes", "100"]).reuse == []
+
+
+def test_markdown_names_the_commit_and_time_of_every_size() -> None:
+    old, new = stored_result(100), size_result(1000, 1000, 300, 60, 250)
+    new.commit, new.finished_at = "new1234", "2026-11-24 08:00 UTC"
+    text = bench.render_markdown({"date": "2026-11-24 09:00 UTC"}, [new, old])
+    assert "Measured on commit `abc1234+changes`, finished 2026-11-23 10:15 UTC." in text
+    assert "Measured on commit `new1234`, finished 2026-11-24 08:00 UTC." in text
+    assert text.index("abc1234") < text.index("new1234")  # sorted by persons
+    assert "measured on different commits" in text
+    old.commit = new.commit
+    assert "different commits" not in bench.render_markdown({"date": "d"}, [new, old])
+
+
+def test_project_commit_marks_changes_and_tolerates_no_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    assert bench.project_commit(tmp_path) == "unknown"  # not a repository
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / "a.txt").write_text("1")
+    subprocess.run([*git, "add", "a.txt"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "one"], cwd=tmp_path, check=True)
+    head = bench.git_output(tmp_path, "rev-parse", "--short", "HEAD")
+    (tmp_path / "untracked.txt").write_text("x")
+    assert bench.project_commit(tmp_path) == head  # untracked files do not count
+    (tmp_path / "a.txt").write_text("2")
+    assert bench.project_commit(tmp_path) == f"{head}+changes"
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    assert bench.project_commit(tmp_path) == "unknown"  # no git at all
