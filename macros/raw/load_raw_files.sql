@@ -241,22 +241,29 @@
     {% endset %}
     {% set new_files = run_query(new_files_sql).columns[0].values() | list %}
 
+    {#- Parquet files with the same columns are loaded in one statement, which
+        reads them in parallel; the file row number comes from the reader. -#}
+    {% set parquet_groups = {} %}
     {% for file_name in new_files %}
         {% set file_path = raw_dir ~ '/' ~ file_name if not file_name.startswith('/') else file_name %}
         {% if file_path.endswith('.parquet') %}
-            {% do load_raw_parquet_file(node, contract_columns, target_relation, file_path, file_name) %}
+            {% set file_columns = raw_parquet_columns(file_path) %}
+            {% do record_raw_columns(node, contract_columns, file_columns, file_name) %}
+            {% set group_key = file_columns | join('\n') %}
+            {% if group_key not in parquet_groups %}
+                {% do parquet_groups.update({group_key: {'columns': file_columns, 'files': []}}) %}
+            {% endif %}
+            {% do parquet_groups[group_key]['files'].append((file_name, file_path)) %}
         {% else %}
             {% do load_raw_csv_file(node, contract_columns, target_relation, file_path, file_name) %}
+            {% do record_loaded_file(node, file_name) %}
         {% endif %}
-        {% set record_sql %}
-            insert into raw.load_files
-            select
-                '{{ node.source_name }}', '{{ node.name }}', file_name, file_size, file_modified_at,
-                current_timestamp
-            from _raw_listing
-            where file_name = '{{ raw_sql_string(file_name) }}'
-        {% endset %}
-        {% do run_query(record_sql) %}
+    {% endfor %}
+    {% for group in parquet_groups.values() %}
+        {% do load_raw_parquet_files(contract_columns, target_relation, group['columns'], group['files']) %}
+        {% for file in group['files'] %}
+            {% do record_loaded_file(node, file[0]) %}
+        {% endfor %}
     {% endfor %}
 
     {% set counts_sql %}
@@ -316,6 +323,20 @@
         {%- endfor %}
     {% endset %}
     {% do run_query(insert_sql) %}
+{% endmacro %}
+
+
+{#- Books a file as loaded, with the size and time it was listed with. -#}
+{% macro record_loaded_file(node, file_name) %}
+    {% set record_sql %}
+        insert into raw.load_files
+        select
+            '{{ node.source_name }}', '{{ node.name }}', file_name, file_size, file_modified_at,
+            current_timestamp
+        from _raw_listing
+        where file_name = '{{ raw_sql_string(file_name) }}'
+    {% endset %}
+    {% do run_query(record_sql) %}
 {% endmacro %}
 
 
@@ -436,20 +457,37 @@
 {% endmacro %}
 
 
-{% macro load_raw_parquet_file(node, contract_columns, target_relation, file_path, file_name) %}
+{% macro raw_parquet_columns(file_path) %}
     {% set describe_sql %}
         select column_name from (describe select * from read_parquet('{{ raw_sql_string(file_path) }}'))
     {% endset %}
-    {% set file_columns = run_query(describe_sql).columns[0].values() | list %}
-    {% do record_raw_columns(node, contract_columns, file_columns, file_name) %}
+    {{ return(run_query(describe_sql).columns[0].values() | list) }}
+{% endmacro %}
 
+
+{#- files: (file_name, file_path) pairs of Parquet files that share file_columns. -#}
+{% macro load_raw_parquet_files(contract_columns, target_relation, file_columns, files) %}
     {% set load_sql %}
+        set preserve_insertion_order = false;
         insert into {{ target_relation }}
         select
             {{ raw_contract_select_list(contract_columns, file_columns) | indent(12) }},
-            '{{ raw_sql_string(file_name) }}' as _file_name,
+            case _raw_file_path
+                {%- for file in files %}
+                when '{{ raw_sql_string(file[1]) }}' then '{{ raw_sql_string(file[0]) }}'
+                {%- endfor %}
+            end as _file_name,
             file_row_number + 1 as _file_row_number
-        from read_parquet('{{ raw_sql_string(file_path) }}', file_row_number = true)
+        from read_parquet(
+            [
+                {%- for file in files %}
+                '{{ raw_sql_string(file[1]) }}'{{ ',' if not loop.last }}
+                {%- endfor %}
+            ],
+            filename = '_raw_file_path',
+            file_row_number = true
+        );
+        set preserve_insertion_order = true
     {% endset %}
     {% do run_query(load_sql) %}
 {% endmacro %}

@@ -100,24 +100,34 @@ def _shared_build(
     yield Build(Path(raw_dir), Path(database))
 
 
+PARQUET_BATCHES = {
+    # file name: rows (the two files share their columns: one load statement)
+    "campaigns_2025-04-15.parquet": [
+        "('2025-04-15T01:00:00Z', 'K005', 'Parquet batch', 'GREEN_FUND', 'In_App', 'x', "
+        "'2025-04-14T08:00:00+02:00')",
+    ],
+    "campaigns_2025-04-16.parquet": [
+        "('2025-04-16T01:00:00Z', 'K006', 'Bad channel', null, 'fax', 'y', '2025-04-14T08:00:00Z')",
+        "('2025-04-16T01:00:00Z', 'K007', 'Second row', null, 'email', null, "
+        "'2025-04-15T08:00:00Z')",
+    ],
+}
+
+
 def _add_parquet_batch(raw_dir: Path) -> None:
-    """A Parquet batch next to the CSV ones: columns in another order, an extra
+    """Parquet batches next to the CSV ones: columns in another order, an extra
     column, contract column `ended_at` missing, one bad channel."""
-    target = raw_dir / "marketing" / "campaigns" / "campaigns_2025-04-15.parquet"
-    duckdb.sql(
-        f"""
-        copy (
-            select * from (
-                values
-                ('2025-04-15T01:00:00Z', 'K005', 'Parquet batch', 'GREEN_FUND', 'In_App', 'x',
-                 '2025-04-14T08:00:00+02:00'),
-                ('2025-04-15T01:00:00Z', 'K006', 'Bad channel', null, 'fax', 'y',
-                 '2025-04-14T08:00:00Z')
-            ) as batch (_loaded_at, campaign_id, campaign_name, product_code, channel,
-                        extra_note, started_at)
-        ) to '{target}' (format parquet)
-        """
-    )
+    for file_name, rows in PARQUET_BATCHES.items():
+        target = raw_dir / "marketing" / "campaigns" / file_name
+        duckdb.sql(
+            f"""
+            copy (
+                select * from (values {", ".join(rows)})
+                    as batch (_loaded_at, campaign_id, campaign_name, product_code, channel,
+                              extra_note, started_at)
+            ) to '{target}' (format parquet)
+            """
+        )
 
 
 @pytest.fixture(scope="session")
@@ -145,7 +155,7 @@ def _expected_cases() -> list[tuple[str, str, str]]:
         rows = [
             (r["table_name"], r["business_key"], r["reason_code"]) for r in csv.DictReader(handle)
         ]
-    # the Parquet batch added at test time
+    # the Parquet batches added at test time
     return [*rows, ("campaigns", "K006", "invalid_code")]
 
 
@@ -376,6 +386,24 @@ def test_cases_versions_time_zones_and_normalisation(cases_build: Build) -> None
         drift = set(con.execute(sql).fetchall())
         assert {("loyalty_tier", False, True), ("occupation", True, False)} <= drift
         assert {("extra_note", False, True), ("ended_at", True, False)} <= drift
+
+
+def test_cases_parquet_rows_keep_their_file_and_line(cases_build: Build) -> None:
+    expected = sorted(
+        (f"marketing/campaigns/{file_name}", line, row.split("'")[3])
+        for file_name, rows in PARQUET_BATCHES.items()
+        for line, row in enumerate(rows, start=1)
+    )
+    with duckdb.connect(str(cases_build.database), read_only=True) as con:
+        loaded = con.execute(
+            "select _file_name, _file_row_number, campaign_id from raw.marketing__campaigns "
+            "where _file_name like '%.parquet' order by all"
+        ).fetchall()
+        booked = con.execute(
+            "select file_name from raw.load_files where file_name like '%.parquet' order by 1"
+        ).fetchall()
+    assert loaded == expected
+    assert booked == [(f"marketing/campaigns/{name}",) for name in sorted(PARQUET_BATCHES)]
 
 
 def test_cases_unreadable_lines_keep_the_rest_of_the_file(cases_build: Build) -> None:

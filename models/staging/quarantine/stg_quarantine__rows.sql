@@ -62,15 +62,29 @@ bad_versions as (
 ),
 
 -- An unreadable line has no _loaded_at of its own: it takes the batch's, the
--- latest one read from the other lines of its file.
-file_loads as (
-    select
+-- latest one read from the other lines of its file. Only files with an
+-- unreadable line are aggregated (all versions are tens of millions of rows).
+files_with_rejects as (
+    select distinct
         source_name,
         table_name,
-        _file_name as file_name,
-        max(_loaded_at) as _loaded_at
+        file_name
+    from rejects
+),
+
+file_loads as (
+    select
+        all_versions.source_name,
+        all_versions.table_name,
+        all_versions._file_name as file_name,
+        max(all_versions._loaded_at) as _loaded_at
     from all_versions
-    group by source_name, table_name, _file_name
+    inner join files_with_rejects
+        on
+            all_versions.source_name = files_with_rejects.source_name
+            and all_versions.table_name = files_with_rejects.table_name
+            and all_versions._file_name = files_with_rejects.file_name
+    group by all_versions.source_name, all_versions.table_name, all_versions._file_name
 ),
 
 reject_lines as (
