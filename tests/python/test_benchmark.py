@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +15,8 @@ import pytest
 
 from bank_segments import benchmark as bench
 from bank_segments.generate import main as generate
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 def stat(median: float, rss_gb: float = 1.0) -> bench.Stat:
@@ -255,7 +260,7 @@ def fake_measure(
 ) -> Callable[[bench.Workspace, int], bench.SizeResult]:
     """Stands in for hours of measuring: records the size and its repeats."""
 
-    def measure(ws: bench.Workspace, repeats: int) -> bench.SizeResult:
+    def measure(ws: bench.Workspace, repeats: int, skip: list[str]) -> bench.SizeResult:
         calls.append((ws.persons, repeats))
         result = size_result(ws.persons, full=1000, tests=300, incremental=60, floor=250)
         result.commit, result.finished_at = "new1234", "2026-11-24 08:00 UTC"
@@ -331,3 +336,210 @@ def test_project_commit_marks_changes_and_tolerates_no_repository(
     assert bench.project_commit(tmp_path) == f"{head}+changes"
     monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
     assert bench.project_commit(tmp_path) == "unknown"  # no git at all
+
+
+# --- skipped steps -----------------------------------------------------------------------
+
+
+def without(result: bench.SizeResult, *steps: str) -> bench.SizeResult:
+    """The same size with `steps` not measured, as `--skip` stores it."""
+    result.stats = {step: s for step, s in result.stats.items() if step not in steps}
+    result.slowest = {step: n for step, n in result.slowest.items() if step not in steps}
+    return result
+
+
+def fake_workspace(tmp_path: Path) -> tuple[bench.Workspace, list[Path], list[Path]]:
+    """A workspace whose data has one history file and one held-back day file."""
+    ws = bench.Workspace(tmp_path, 100, tmp_path / "data", tmp_path / "work", tmp_path / "target")
+    history = [Path("core/transactions/batch_2026-10-31.parquet")]
+    day = [Path("core/transactions/batch_2026-11-01.parquet")]
+    for relative in history + day:
+        (ws.data_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+        (ws.data_dir / relative).write_bytes(b"")
+    bench.link_files(history, ws.data_dir, ws.raw_dir)
+    return ws, history, day
+
+
+def fake_steps(monkeypatch: pytest.MonkeyPatch, calls: list[str], day_linked: list[bool]) -> None:
+    """run_dbt and run_floor record their step instead of running dbt and DuckDB."""
+
+    def run_dbt(ws: bench.Workspace, step: str, repeat: int, args: list[str],
+                db: Path) -> bench.Sample:  # fmt: skip
+        calls.append(step)
+        if step == "full":
+            db.write_bytes(b"x" * 10)
+        assert db.is_file()  # every dbt step runs on the full build's file
+        if step == "incremental":
+            day_linked.append(len(bench.raw_files(ws.raw_dir)) == 2)  # history and day
+        results = {"results": [{"unique_id": f"model.p.{step}_model", "execution_time": 2.0,
+                                "status": "fail" if step == "tests" else "success"}]}  # fmt: skip
+        ws.results(step, repeat).parent.mkdir(parents=True, exist_ok=True)
+        ws.results(step, repeat).write_text(json.dumps(results), encoding="utf-8")
+        return bench.Sample(float(len(calls)), 100 * len(calls))
+
+    def run_floor(ws: bench.Workspace, repeat: int, files: list[Path]) -> tuple[bench.Sample, int]:
+        calls.append("floor")
+        assert not ws.db("full").parent.exists()  # removed before the floor runs
+        return bench.Sample(0.5, 50), 7
+
+    monkeypatch.setattr(bench, "run_dbt", run_dbt)
+    monkeypatch.setattr(bench, "run_floor", run_floor)
+
+
+@pytest.mark.parametrize(
+    ("skip", "steps"),
+    [
+        ((), ["full", "tests", "incremental", "floor"]),
+        (("tests",), ["full", "incremental", "floor"]),
+        (("incremental",), ["full", "tests", "floor"]),
+        (("tests", "incremental"), ["full", "floor"]),
+    ],
+)
+def test_measure_repeat_runs_only_the_steps_not_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, skip: tuple[str, ...], steps: list[str]
+) -> None:
+    calls: list[str] = []
+    day_linked: list[bool] = []
+    fake_steps(monkeypatch, calls, day_linked)
+    ws, history, day = fake_workspace(tmp_path)
+    result = bench.measure_repeat(ws, 1, history, day, skip)
+    assert calls == steps
+    assert list(result.samples) == steps
+    assert day_linked == ([True] if "incremental" in steps else [])
+    assert result.database_bytes == 10 and result.floor_groups == 7
+    assert not ws.db("full").exists() and not ws.db("full").parent.exists()
+
+
+def test_measure_size_parses_summarises_and_reports_only_the_measured_steps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls: list[str] = []
+    fake_steps(monkeypatch, calls, [])
+    ws, history, day = fake_workspace(tmp_path)
+    parsed: list[str] = []
+    monkeypatch.setattr(bench, "prepare_data", lambda *args: None)
+    monkeypatch.setattr(bench, "split_last_batch", lambda files: (history, day))
+    monkeypatch.setattr(bench, "parquet_rows", lambda paths: len(list(paths)))
+    monkeypatch.setattr(bench, "parse_project", lambda ws, step: parsed.append(step))
+    result = bench.measure_size(ws, 2, ["tests"])
+    assert parsed == ["full", "incremental"]
+    assert calls == ["full", "incremental", "floor"] * 2
+    assert list(result.stats) == ["full", "incremental", "floor"]
+    assert result.stats["full"].runs == 2 and result.stats["floor"].median == 0.5
+    assert set(result.slowest) == {"full", "incremental"} and result.failed_tests == []
+    out = capsys.readouterr().out
+    assert "incremental day:" in out and "tests:" not in out
+    calls.clear()
+    result = bench.measure_size(ws, 1, ["incremental"])
+    assert list(result.stats) == ["full", "tests", "floor"]
+    assert set(result.slowest) == {"full"} and result.failed_tests == ["tests_model"]
+    with pytest.raises(ValueError, match="can be skipped"):
+        bench.measure_size(ws, 1, ["full"])
+
+
+def test_summarise_runs_keeps_the_steps_every_run_measured() -> None:
+    sample = bench.Sample(1.0, 10)
+    runs = [
+        bench.RepeatResult({"full": sample, "incremental": sample, "floor": sample}, 7, 1),
+        bench.RepeatResult({"full": sample, "floor": sample}, 7, 1),
+    ]
+    assert list(bench.summarise_runs(runs)) == ["full", "floor"]
+    assert bench.summarise_runs([]) == {}
+    assert bench.measured_steps(["incremental"]) == ("full", "tests", "floor")
+
+
+def test_a_skipped_step_is_not_measured_in_ratios_tables_and_goals() -> None:
+    small = size_result(100_000, full=100, tests=30, incremental=5, floor=20)
+    big = without(size_result(1_000_000, full=1000, tests=300, incremental=60, floor=250),
+                  "tests")  # fmt: skip
+    big.slowest = {"full": [("int_a", 12.5)], "incremental": [("int_b", 4.0)]}
+    assert big.missing_steps == ["tests"]
+    assert big.ratio("tests", "floor") is None and big.ratio("full", "floor") == 4.0
+    verdicts = bench.goal_verdicts([small, big])
+    assert [v.met for v in verdicts] == [True, None, True, True, True]
+    assert (verdicts[1].measured, verdicts[1].margin) == ("not measured", "not measured")
+    assert verdicts[3].margin == "met, 88 % headroom (tests not measured)"  # peak memory
+    text = bench.render_markdown({"date": "d"}, [small, big])
+    assert "| tests | not measured | not measured | not measured | not measured |" in text
+    assert "| tests / floor | not measured |" in text
+    assert "| tests <= a further 2x floor | not measured | not measured |" in text
+    assert "| incremental / full | 0.060 |" in text
+    assert "**incremental day, 1,000,000 persons**" in text
+    assert "| tests | 30.0 |" in text  # the smaller size measured its tests
+
+    no_day = without(size_result(1_000_000, 1000, 300, 60, 250, rss_gb=9), "incremental")
+    no_day.slowest = {"full": [("int_a", 12.5)]}
+    verdicts = bench.goal_verdicts([no_day])
+    assert [v.met for v in verdicts] == [True, True, None, False]
+    assert verdicts[3].margin.startswith("missed by 12 %")  # a miss needs no caveat
+    text = bench.render_markdown({"date": "d"}, [no_day])
+    assert "| incremental / full | not measured |" in text
+    assert "**full build (no tests), 1,000,000 persons**" in text
+    assert "**incremental day" not in text
+
+
+def test_a_size_with_skipped_steps_round_trips_and_is_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = without(stored_result(100), "tests", "incremental")
+    result.failed_tests = []
+    path = bench.result_path(tmp_path, 100)
+    bench.write_result(path, result)
+    assert bench.load_result(path, 100) == result
+    assert set(json.loads(path.read_text())["stats"]) == {"full", "floor"}
+    args = bench.parse_args(["--sizes", "100", "--reuse", "100", "--target-root", str(tmp_path)])
+    assert bench.run_sizes(args, tmp_path) == [result]
+    # the full build and the floor are needed by every ratio
+    bench.write_result(path, without(stored_result(100), "floor"))
+    with pytest.raises(bench.BenchmarkError, match="not a stored size result"):
+        bench.load_result(path, 100)
+
+
+def test_skip_reaches_the_measured_sizes_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    skips: list[tuple[int, list[str]]] = []
+
+    def measure(ws: bench.Workspace, repeats: int, skip: list[str]) -> bench.SizeResult:
+        skips.append((ws.persons, skip))
+        return without(size_result(ws.persons, 1000, 300, 60, 250), *skip)
+
+    monkeypatch.setattr(bench, "measure_size", measure)
+    bench.write_result(bench.result_path(tmp_path, 100), stored_result(100))
+    args = bench.parse_args(["--sizes", "100", "1000", "--reuse", "100", "--skip", "tests",
+                             "--target-root", str(tmp_path)])  # fmt: skip
+    small, big = bench.run_sizes(args, tmp_path)
+    assert skips == [(1000, ["tests"])]
+    assert "tests" in small.stats and "tests" not in big.stats
+    assert bench.load_result(bench.result_path(tmp_path, 1000), 1000) == big
+
+
+def test_skip_takes_tests_and_incremental_only() -> None:
+    assert bench.parse_args(["--sizes", "100"]).skip == []
+    both = bench.parse_args(["--sizes", "100", "--skip", "tests", "incremental"])
+    assert both.skip == ["tests", "incremental"]
+    for step in ("full", "floor", "test"):
+        with pytest.raises(SystemExit):
+            bench.parse_args(["--sizes", "100", "--skip", step])
+
+
+def bench_command(*variables: str) -> list[str]:
+    """The arguments `make bench` passes to the module (dry run, nothing installed)."""
+    dry_run = subprocess.run(
+        ["make", "--no-print-directory", "-n", "-o", "install", "bench", *variables],
+        cwd=PROJECT_DIR, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    words = shlex.split(dry_run.stdout.replace("\\\n", " "))
+    return words[words.index("bank_segments.benchmark") + 1 :]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_bench_passes_skip_only_when_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BENCH_SKIP", raising=False)
+    assert "--skip" not in bench_command()
+    assert bench.parse_args(bench_command()).skip == []
+    argv = bench_command("BENCH_SKIP=tests incremental")
+    assert argv[argv.index("--skip") :] == ["--skip", "tests", "incremental"]
+    assert bench.parse_args(argv).skip == ["tests", "incremental"]
+    with pytest.raises(SystemExit):
+        bench.parse_args(bench_command("BENCH_SKIP=full"))
