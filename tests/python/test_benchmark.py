@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -533,7 +532,6 @@ def bench_command(*variables: str) -> list[str]:
     return words[words.index("bank_segments.benchmark") + 1 :]
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_make_bench_passes_skip_only_when_set(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("BENCH_SKIP", raising=False)
     assert "--skip" not in bench_command()
