@@ -241,15 +241,19 @@
     {% endset %}
     {% set new_files = run_query(new_files_sql).columns[0].values() | list %}
 
-    {#- Parquet files with the same columns are loaded in one statement, which
-        reads them in parallel; the file row number comes from the reader. -#}
+    {#- Parquet files with the same columns (names and types) are loaded in one
+        statement, which reads them in parallel; the file row number comes from
+        the reader. -#}
     {% set parquet_groups = {} %}
     {% for file_name in new_files %}
         {% set file_path = raw_dir ~ '/' ~ file_name if not file_name.startswith('/') else file_name %}
         {% if file_path.endswith('.parquet') %}
-            {% set file_columns = raw_parquet_columns(file_path) %}
+            {% set file_schema = raw_parquet_schema(file_path) %}
+            {% set file_columns = file_schema.columns[0].values() | list %}
             {% do record_raw_columns(node, contract_columns, file_columns, file_name) %}
-            {% set group_key = file_columns | join('\n') %}
+            {#- same names and types: a file that types a column differently
+                is read on its own, with its own casts -#}
+            {% set group_key = file_schema.rows | map('join', ' ') | join('\n') %}
             {% if group_key not in parquet_groups %}
                 {% do parquet_groups.update({group_key: {'columns': file_columns, 'files': []}}) %}
             {% endif %}
@@ -457,11 +461,12 @@
 {% endmacro %}
 
 
-{% macro raw_parquet_columns(file_path) %}
+{% macro raw_parquet_schema(file_path) %}
     {% set describe_sql %}
-        select column_name from (describe select * from read_parquet('{{ raw_sql_string(file_path) }}'))
+        select column_name, column_type
+        from (describe select * from read_parquet('{{ raw_sql_string(file_path) }}'))
     {% endset %}
-    {{ return(run_query(describe_sql).columns[0].values() | list) }}
+    {{ return(run_query(describe_sql)) }}
 {% endmacro %}
 
 

@@ -101,7 +101,7 @@ def _shared_build(
 
 
 PARQUET_BATCHES = {
-    # file name: rows (the two files share their columns: one load statement)
+    # file name: rows (the first two share names and types: one load statement)
     "campaigns_2025-04-15.parquet": [
         "('2025-04-15T01:00:00Z', 'K005', 'Parquet batch', 'GREEN_FUND', 'In_App', 'x', "
         "'2025-04-14T08:00:00+02:00')",
@@ -110,6 +110,10 @@ PARQUET_BATCHES = {
         "('2025-04-16T01:00:00Z', 'K006', 'Bad channel', null, 'fax', 'y', '2025-04-14T08:00:00Z')",
         "('2025-04-16T01:00:00Z', 'K007', 'Second row', null, 'email', null, "
         "'2025-04-15T08:00:00Z')",
+    ],
+    # extra_note typed as a number here: read on its own, not with the two above
+    "campaigns_2025-04-17.parquet": [
+        "('2025-04-17T01:00:00Z', 'K008', 'Typed note', null, 'sms', 42, '2025-04-16T08:00:00Z')",
     ],
 }
 
