@@ -98,20 +98,19 @@
 {%- endmacro %}
 
 {#- The threshold of a number criterion as a double: the registry's number,
-    or the product attribute of the audience's product (NULL when the
-    catalogue has no such product). -#}
-{% macro segment_criterion_threshold(c, entry) -%}
+    or the product attribute of the audience's product, a column of every
+    inputs row (NULL when the catalogue has no such product). -#}
+{% macro segment_criterion_threshold(c, entry, row) -%}
     {%- if c.product_attribute -%}
-        (
-            select max(product_thresholds.attribute_value)
-            from product_thresholds
-            where
-                product_thresholds.product_code = {{ segment_sql_string(entry.product_code) }}
-                and product_thresholds.product_attribute = {{ segment_sql_string(c.product_attribute) }}
-        )
+        {{ row }}.{{ segment_product_threshold_column(entry, c) }}
     {%- else -%}
         cast({{ c.threshold }} as double)
     {%- endif -%}
+{%- endmacro %}
+
+{#- Column of the inputs rows holding a product attribute an audience reads. -#}
+{% macro segment_product_threshold_column(entry, c) -%}
+    product_threshold__{{ entry.id }}__{{ c.product_attribute }}
 {%- endmacro %}
 
 {#- The registry's threshold as text: a value, or a list as `|a|b|`. -#}
@@ -151,7 +150,7 @@
     {%- set passed = [] -%}
     {%- for c in entry.criteria -%}
         {%- do passed.append(segment_criterion_passed(
-            c, segment_criterion_value(c, entries_by_id, row, inline=true), segment_criterion_threshold(c, entry))) -%}
+            c, segment_criterion_value(c, entries_by_id, row, inline=true), segment_criterion_threshold(c, entry, row))) -%}
     {%- endfor -%}
     (case
         {%- if entry.population != 'all_persons' %}
@@ -274,7 +273,7 @@
                     {%- for c in criteria %},
                     {{ segment_criterion_value(c, entries_by_id, 'i') }} as value_{{ loop.index }},
                     {%- if c.value_type == 'number' and c.source != 'segment' %}
-                    {{ segment_criterion_threshold(c, entry) }} as threshold_{{ loop.index }}
+                    {{ segment_criterion_threshold(c, entry, 'i') }} as threshold_{{ loop.index }}
                     {%- else %}
                     cast(null as double) as threshold_{{ loop.index }}
                     {%- endif %}
@@ -326,18 +325,39 @@
     {%- set entries = segment_entries_to_evaluate(entries) -%}
     {%- set entries_by_id = {} -%}
     {%- for entry in entries -%}{%- do entries_by_id.update({entry.id: entry}) -%}{%- endfor -%}
-    product_thresholds as (
-        {%- for attribute in segment_product_attributes() %}
-        select
-            product_code,
-            {{ segment_sql_string(attribute) }} as product_attribute,
-            cast({{ attribute }} as double) as attribute_value
-        from products
-        {%- if not loop.last %}
-        union all
-        {%- endif %}
+    {%- set product_criteria = [] %}
+    {%- for entry in entries %}
+        {%- for c in entry.criteria if c.product_attribute %}
+            {%- do product_criteria.append((entry, c)) %}
         {%- endfor %}
+    {%- endfor %}
+    {%- set inputs_relation = inputs %}
+    {%- if product_criteria %}
+    {%- set inputs_relation = 'inputs_with_products' %}
+
+    -- the product attributes audiences read, as one row of columns (a scalar
+    -- subquery per criterion was mixed up by Spark's optimizer)
+    product_thresholds as (
+        select
+            {%- for entry, c in product_criteria %}
+            max(
+                case
+                    when product_code = {{ segment_sql_string(entry.product_code) }}
+                        then cast({{ c.product_attribute }} as double)
+                end
+            ) as {{ segment_product_threshold_column(entry, c) }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        from products
     ),
+
+    inputs_with_products as (
+        select
+            i.*,
+            product_thresholds.*
+        from {{ inputs }} as i
+        cross join product_thresholds
+    ),
+    {%- endif %}
 
     {%- set referenced = [] %}
     {%- for entry in entries %}
@@ -354,7 +374,7 @@
             {{ segment_status_expression(entries_by_id[segment_id], entries_by_id, 'i') }}
                 as segment_status__{{ segment_id }}
             {%- endfor %}
-        from {{ inputs }} as i
+        from {{ inputs_relation }} as i
     ),
 
     segment_rollups as (
