@@ -109,7 +109,8 @@
         create or replace table {{ affected }} as
         with
 
-        transactions as (
+        -- read four times: inlined, not a copy of every transaction
+        transactions as {{ inlined_cte() }} (
             select * from {{ ref('stg_core_banking__transactions') }}
         ),
 
@@ -194,10 +195,11 @@
 
             union
 
+            -- the few new versions on the right: DuckDB builds its hash table there
             select reversed.account_id, {{ month_start('reversed.booked_date') }} as booked_month
-            from new_versions
-            inner join transactions as reversed
-                on new_versions.reversal_of_transaction_id = reversed.transaction_id
+            from transactions as reversed
+            inner join new_versions
+                on reversed.transaction_id = new_versions.reversal_of_transaction_id
 
             union
 

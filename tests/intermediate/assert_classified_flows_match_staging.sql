@@ -5,7 +5,9 @@
     by a booked reversal, on accounts of live customer records opened by
     as_of_date, equal those of int_transactions_classified. -#}
 
-with transactions as (
+-- transactions and booked are read twice (reversed ids, totals): inlined,
+-- not copies of every transaction
+with transactions as {{ inlined_cte() }} (
     select * from {{ ref('stg_core_banking__transactions') }}
 ),
 
@@ -25,7 +27,7 @@ run_dates as (
     select {{ as_of_date() }} as as_of_date
 ),
 
-booked as (
+booked as {{ inlined_cte() }} (
     select transactions.*
     from transactions
     cross join run_dates

@@ -8,7 +8,9 @@
     the rate of their month. Returns the account-months off by more than a
     cent. -#}
 
-with transactions as (
+-- transactions and booked are read twice (cancelled ids, totals): inlined,
+-- not copies of every transaction
+with transactions as {{ inlined_cte() }} (
     select * from {{ ref('stg_core_banking__transactions') }}
 ),
 
@@ -32,7 +34,7 @@ run_dates as (
     select as_of_date from {{ ref('stg_run__as_of_dates') }}
 ),
 
-booked as (
+booked as {{ inlined_cte() }} (
     select transactions.*
     from transactions
     cross join run_dates

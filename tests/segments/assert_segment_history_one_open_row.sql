@@ -1,6 +1,7 @@
 -- The history keeps exactly one open row (valid_to is null) per person and
 -- segment still evaluated, and no open row for a pair the latest run did not see.
-with history as (
+-- read twice (open rows, latest change): inlined, not a copy of the history
+with history as {{ inlined_cte() }} (
     select * from {{ ref('fct_segment_membership_history') }}
 ),
 

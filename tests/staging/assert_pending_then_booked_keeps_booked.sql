@@ -14,7 +14,8 @@ as_of_dates as (
     select * from {{ ref('stg_run__as_of_dates') }}
 ),
 
-known_versions as (
+-- read twice: inlined, not a copy of every version
+known_versions as {{ inlined_cte() }} (
     select versions.*
     from versions
     cross join as_of_dates
@@ -23,17 +24,27 @@ known_versions as (
         and cast(versions._loaded_at as date) <= as_of_dates.as_of_date
 ),
 
+first_pending as (
+    select
+        transaction_id,
+        min(_loaded_at) as pending_loaded_at
+    from known_versions
+    where status = 'pending'
+    group by transaction_id
+),
+
+-- the big relation on the left, the few pending keys on the right: DuckDB
+-- builds its hash table on the right side
 settled_after_pending as (
     select
         settled.transaction_id,
         max(settled._loaded_at) as settled_loaded_at
     from known_versions as settled
-    inner join known_versions as pending
+    inner join first_pending
         on
-            settled.transaction_id = pending.transaction_id
-            and pending.status = 'pending'
-            and settled.status in ('booked', 'reversed')
-            and settled._loaded_at > pending._loaded_at
+            settled.transaction_id = first_pending.transaction_id
+            and settled._loaded_at > first_pending.pending_loaded_at
+    where settled.status in ('booked', 'reversed')
     group by settled.transaction_id
 ),
 
@@ -42,9 +53,9 @@ still_pending as (
         transactions.transaction_id,
         transactions.status,
         settled_after_pending.settled_loaded_at
-    from settled_after_pending
-    inner join transactions
-        on settled_after_pending.transaction_id = transactions.transaction_id
+    from transactions
+    inner join settled_after_pending
+        on transactions.transaction_id = settled_after_pending.transaction_id
     where
         transactions.status = 'pending'
         and transactions._loaded_at <= settled_after_pending.settled_loaded_at

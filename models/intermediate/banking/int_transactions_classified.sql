@@ -16,7 +16,8 @@
     reporting currency (rate of the booking month) and the internal-transfer
     and savings-deposit flags. -#}
 
-with staged_transactions as (
+-- read twice (counting rows, cancelling reversals): inlined, not copied
+with staged_transactions as {{ inlined_cte() }} (
     select * from {{ ref('stg_core_banking__transactions') }}
 ),
 

@@ -10,12 +10,15 @@
 
 with
 
-versions as (
+-- read several times (latest-version pick, incremental key filter):
+-- inlined_cte() reads the table again instead of keeping a copy of every
+-- version, here and in the next two CTEs
+versions as {{ inlined_cte() }} (
     select * from {{ ref('base_core_banking__transactions') }}
 ),
 
 -- valid versions known on as_of_date (point in time)
-known_versions as (
+known_versions as {{ inlined_cte() }} (
     select *
     from versions
     where
@@ -23,7 +26,7 @@ known_versions as (
         and cast(_loaded_at as date) <= {{ as_of_date() }}
 ),
 
-candidate_versions as (
+candidate_versions as {{ inlined_cte() }} (
     -- incremental runs rank again only the keys with a new version
     select *
     from known_versions

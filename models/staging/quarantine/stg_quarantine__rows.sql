@@ -14,7 +14,7 @@
 with
 
 {% for source_name, table_name, base_model in base_models -%}
-    {{ table_name }} as (
+    {{ table_name }} as {{ inlined_cte() }} (
         select
             '{{ source_name }}' as source_name,
             '{{ table_name }}' as table_name,
@@ -28,7 +28,9 @@ rejects as (
     select * from {{ source('raw_loader', 'load_rejects') }}
 ),
 
-all_versions as (
+-- read twice (bad versions, load times of files with rejects): inlined,
+-- here and in the CTE per table, not copied, as it holds every raw row
+all_versions as {{ inlined_cte() }} (
     {%- for source_name, table_name, base_model in base_models %}
         select
             source_name,
