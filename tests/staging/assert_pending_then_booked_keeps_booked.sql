@@ -24,13 +24,25 @@ known_versions as {{ inlined_cte() }} (
         and cast(versions._loaded_at as date) <= as_of_dates.as_of_date
 ),
 
-first_pending as (
+-- only a transaction pending in staging can break the rule: the other
+-- versions are looked at for those few keys alone
+pending_in_staging as (
     select
         transaction_id,
-        min(_loaded_at) as pending_loaded_at
-    from known_versions
+        _loaded_at
+    from transactions
     where status = 'pending'
-    group by transaction_id
+),
+
+first_pending as (
+    select
+        known_versions.transaction_id,
+        min(known_versions._loaded_at) as pending_loaded_at
+    from known_versions
+    inner join pending_in_staging
+        on known_versions.transaction_id = pending_in_staging.transaction_id
+    where known_versions.status = 'pending'
+    group by known_versions.transaction_id
 ),
 
 -- the big relation on the left, the few pending keys on the right: DuckDB
@@ -50,15 +62,13 @@ settled_after_pending as (
 
 still_pending as (
     select
-        transactions.transaction_id,
-        transactions.status,
+        pending_in_staging.transaction_id,
+        'pending' as status,
         settled_after_pending.settled_loaded_at
-    from transactions
+    from pending_in_staging
     inner join settled_after_pending
-        on transactions.transaction_id = settled_after_pending.transaction_id
-    where
-        transactions.status = 'pending'
-        and transactions._loaded_at <= settled_after_pending.settled_loaded_at
+        on pending_in_staging.transaction_id = settled_after_pending.transaction_id
+    where pending_in_staging._loaded_at <= settled_after_pending.settled_loaded_at
 )
 
 select * from still_pending

@@ -5,25 +5,55 @@ with rules as (
     select * from {{ ref('int_segment_rules_evaluated') }}
 ),
 
-ranked as (
+-- the `in` rows of exclusivity groups: a narrow relation to rank, instead of
+-- a window over every wide row (out of memory at 1,000,000 persons with 5GB)
+in_group_rows as (
     select
-        rules.*,
-        -- within an exclusivity group, `in` rows first, then by priority and id
-        first_value(case when rules.rule_status = 'in' then rules.segment_id end) over (
-            partition by rules.as_of_date, rules.person_id, rules.exclusivity_group
-            order by case when rules.rule_status = 'in' then 0 else 1 end, rules.priority, rules.segment_id
-            rows between unbounded preceding and unbounded following
-        ) as group_winner_segment_id
+        as_of_date,
+        person_id,
+        exclusivity_group,
+        segment_id,
+        priority
     from rules
+    where
+        exclusivity_group is not null
+        and rule_status = 'in'
+),
+
+ranked_in_group_rows as (
+    select
+        in_group_rows.*,
+        row_number() over (
+            partition by in_group_rows.as_of_date, in_group_rows.person_id, in_group_rows.exclusivity_group
+            order by in_group_rows.priority, in_group_rows.segment_id
+        ) as winner_rank
+    from in_group_rows
+),
+
+-- within an exclusivity group the `in` row of the best priority, then id, wins
+group_winners as (
+    select
+        as_of_date,
+        person_id,
+        exclusivity_group,
+        segment_id as group_winner_segment_id
+    from ranked_in_group_rows
+    where winner_rank = 1
 ),
 
 exclusive as (
     select
-        ranked.*,
-        ranked.exclusivity_group is not null
-        and ranked.rule_status = 'in'
-        and ranked.group_winner_segment_id != ranked.segment_id as is_preempted
-    from ranked
+        rules.*,
+        group_winners.group_winner_segment_id,
+        rules.exclusivity_group is not null
+        and rules.rule_status = 'in'
+        and group_winners.group_winner_segment_id != rules.segment_id as is_preempted
+    from rules
+    left join group_winners
+        on
+            rules.as_of_date = group_winners.as_of_date
+            and rules.person_id = group_winners.person_id
+            and rules.exclusivity_group = group_winners.exclusivity_group
 ),
 
 final as (
