@@ -61,7 +61,8 @@ watermark as (
     from previous_history
 ),
 
-run_membership as (
+-- read three times: inlined (a scan of the run's dates), not a copy
+run_membership as {{ inlined_cte() }} (
     select
         membership.person_id,
         membership.segment_id,
@@ -76,13 +77,43 @@ run_dates as (
     select distinct as_of_date from run_membership
 ),
 
+-- One run date onto a history without open rows (a full build, a first run):
+-- every membership row starts an open period, written directly. Sequencing
+-- 60 million states for that ran out of memory with 5GB at 1,000,000 persons.
+run_shape as (
+    select
+        (select count(*) from open_rows) = 0
+        and (select count(*) from run_dates) = 1 as is_first_single_date
+),
+
+first_periods as (
+    select
+        run_membership.person_id,
+        run_membership.segment_id,
+        run_membership.segment_version,
+        run_membership.status,
+        run_membership.as_of_date as valid_from,
+        cast(null as date) as valid_to
+    from run_membership
+    cross join run_shape
+    where run_shape.is_first_single_date
+),
+
+-- every other run goes through the sequencing below
+sequenced_membership as (
+    select run_membership.*
+    from run_membership
+    cross join run_shape
+    where not run_shape.is_first_single_date
+),
+
 -- every (person, segment) known before or during the run, on every run date;
 -- a pair missing on a date is `absent` (person erased, segment retired)
 tracked_pairs as (
     select
         person_id,
         segment_id
-    from run_membership
+    from sequenced_membership
     union
     select
         person_id,
@@ -94,17 +125,17 @@ observed as (
     select
         tracked_pairs.person_id,
         tracked_pairs.segment_id,
-        run_membership.segment_version,
-        coalesce(run_membership.status, 'absent') as status,
+        sequenced_membership.segment_version,
+        coalesce(sequenced_membership.status, 'absent') as status,
         run_dates.as_of_date as state_date,
         1 as is_run_state
     from tracked_pairs
     cross join run_dates
-    left join run_membership
+    left join sequenced_membership
         on
-            tracked_pairs.person_id = run_membership.person_id
-            and tracked_pairs.segment_id = run_membership.segment_id
-            and run_dates.as_of_date = run_membership.as_of_date
+            tracked_pairs.person_id = sequenced_membership.person_id
+            and tracked_pairs.segment_id = sequenced_membership.segment_id
+            and run_dates.as_of_date = sequenced_membership.as_of_date
     union all
     select
         person_id,
@@ -214,6 +245,15 @@ final as (
         valid_from,
         valid_to
     from new_periods
+    union all
+    select
+        person_id,
+        segment_id,
+        cast(segment_version as integer) as segment_version,
+        status,
+        valid_from,
+        valid_to
+    from first_periods
 )
 
 select * from final
