@@ -1,7 +1,8 @@
 {#- Final membership: the rule outcome, then exclusivity groups (one `in` per
     person and group, the best priority wins), then the audience control group. -#}
 
-with rules as (
+-- read twice (the ranking, every row): inlined, not a copy of every wide row
+with rules as {{ inlined_cte() }} (
     select * from {{ ref('int_segment_rules_evaluated') }}
 ),
 
