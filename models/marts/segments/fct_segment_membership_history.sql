@@ -227,6 +227,15 @@ new_periods as (
     where status != 'absent'
 ),
 
+-- the three kinds of rows share their columns, in the same order
+periods_to_merge as (
+    select * from closed_open_rows
+    union all
+    select * from new_periods
+    union all
+    select * from first_periods
+),
+
 final as (
     select
         person_id,
@@ -235,25 +244,7 @@ final as (
         status,
         valid_from,
         valid_to
-    from closed_open_rows
-    union all
-    select
-        person_id,
-        segment_id,
-        cast(segment_version as integer) as segment_version,
-        status,
-        valid_from,
-        valid_to
-    from new_periods
-    union all
-    select
-        person_id,
-        segment_id,
-        cast(segment_version as integer) as segment_version,
-        status,
-        valid_from,
-        valid_to
-    from first_periods
+    from periods_to_merge
 )
 
 select * from final
