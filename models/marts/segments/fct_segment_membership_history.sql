@@ -20,8 +20,9 @@ with membership as (
     select * from {{ ref('fct_segment_membership') }}
 ),
 
-previous_history as (
-    -- the history before this run (none on a first or full-refresh build)
+-- the history before this run (none on a first or full-refresh build);
+-- read twice: inlined (a scan of the table), not a copy
+previous_history as {{ inlined_cte() }} (
     {%- if is_incremental() %}
         select
             person_id,
@@ -44,7 +45,8 @@ previous_history as (
     {%- endif %}
 ),
 
-open_rows as (
+-- read several times: inlined (a scan of the open rows), not a copy
+open_rows as {{ inlined_cte() }} (
     select
         person_id,
         segment_id,
@@ -100,42 +102,86 @@ first_periods as (
 ),
 
 -- every other run goes through the sequencing below
-sequenced_membership as (
+sequenced_membership as {{ inlined_cte() }} (
     select run_membership.*
     from run_membership
     cross join run_shape
     where not run_shape.is_first_single_date
 ),
 
--- every (person, segment) known before or during the run, on every run date;
--- a pair missing on a date is `absent` (person erased, segment retired)
-tracked_pairs as (
+-- A pair keeps its open row, untouched, when it is present on every run
+-- date with the open row's status and version. Only the other pairs are
+-- sequenced: a daily run changes few of them, and sequencing all 60 million
+-- at 1,000,000 persons ran out of memory.
+pair_states as (
     select
         person_id,
-        segment_id
-    from sequenced_membership
-    union
-    select
-        person_id,
-        segment_id
+        segment_id,
+        segment_version,
+        status,
+        1 as is_open_row,
+        0 as is_run_state
     from open_rows
+    union all
+    select
+        person_id,
+        segment_id,
+        segment_version,
+        status,
+        0 as is_open_row,
+        1 as is_run_state
+    from sequenced_membership
 ),
 
+changed_pairs as (
+    select
+        person_id,
+        segment_id
+    from pair_states
+    group by person_id, segment_id
+    having not (
+        sum(is_open_row) = 1
+        and sum(is_run_state) = (select count(*) from run_dates)
+        and min(status) = max(status)
+        and min(coalesce(segment_version, -1)) = max(coalesce(segment_version, -1))
+    )
+),
+
+changed_run_membership as (
+    select sequenced_membership.*
+    from sequenced_membership
+    inner join changed_pairs
+        on
+            sequenced_membership.person_id = changed_pairs.person_id
+            and sequenced_membership.segment_id = changed_pairs.segment_id
+),
+
+changed_open_rows as (
+    select open_rows.*
+    from open_rows
+    inner join changed_pairs
+        on
+            open_rows.person_id = changed_pairs.person_id
+            and open_rows.segment_id = changed_pairs.segment_id
+),
+
+-- every changed (person, segment) on every run date; a pair missing on a
+-- date is `absent` (person erased, segment retired)
 observed as (
     select
-        tracked_pairs.person_id,
-        tracked_pairs.segment_id,
-        sequenced_membership.segment_version,
-        coalesce(sequenced_membership.status, 'absent') as status,
+        changed_pairs.person_id,
+        changed_pairs.segment_id,
+        changed_run_membership.segment_version,
+        coalesce(changed_run_membership.status, 'absent') as status,
         run_dates.as_of_date as state_date,
         1 as is_run_state
-    from tracked_pairs
+    from changed_pairs
     cross join run_dates
-    left join sequenced_membership
+    left join changed_run_membership
         on
-            tracked_pairs.person_id = sequenced_membership.person_id
-            and tracked_pairs.segment_id = sequenced_membership.segment_id
-            and run_dates.as_of_date = sequenced_membership.as_of_date
+            changed_pairs.person_id = changed_run_membership.person_id
+            and changed_pairs.segment_id = changed_run_membership.segment_id
+            and run_dates.as_of_date = changed_run_membership.as_of_date
     union all
     select
         person_id,
@@ -144,7 +190,7 @@ observed as (
         status,
         valid_from as state_date,
         0 as is_run_state
-    from open_rows
+    from changed_open_rows
 ),
 
 sequenced as (
@@ -201,18 +247,18 @@ first_changes as (
 -- open rows that this run closes (a change on their own start date replaces them instead)
 closed_open_rows as (
     select
-        open_rows.person_id,
-        open_rows.segment_id,
-        open_rows.segment_version,
-        open_rows.status,
-        open_rows.valid_from,
+        changed_open_rows.person_id,
+        changed_open_rows.segment_id,
+        changed_open_rows.segment_version,
+        changed_open_rows.status,
+        changed_open_rows.valid_from,
         first_changes.first_change_date as valid_to
-    from open_rows
+    from changed_open_rows
     inner join first_changes
         on
-            open_rows.person_id = first_changes.person_id
-            and open_rows.segment_id = first_changes.segment_id
-    where first_changes.first_change_date > open_rows.valid_from
+            changed_open_rows.person_id = first_changes.person_id
+            and changed_open_rows.segment_id = first_changes.segment_id
+    where first_changes.first_change_date > changed_open_rows.valid_from
 ),
 
 new_periods as (
