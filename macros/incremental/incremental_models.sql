@@ -36,13 +36,13 @@
             where processed._file_name is not null
         )
         {%- if recheck_orphans %}
-        or exists (
-            select 1
+        -- an uncorrelated IN: a correlated EXISTS under OR is planned as a
+        -- join over the distinct row keys of the whole raw table, which
+        -- spilled tens of GB at 1,000,000 persons
+        or (raw_rows._file_name, raw_rows._file_row_number) in (
+            select processed._file_name, processed._file_row_number
             from {{ this }} as processed
-            where
-                processed.quarantine_reason_code = 'orphan_reference'
-                and processed._file_name = raw_rows._file_name
-                and processed._file_row_number = raw_rows._file_row_number
+            where processed.quarantine_reason_code = 'orphan_reference'
         )
         {%- endif %}
     {%- endif %}
@@ -295,7 +295,9 @@
         create or replace table {{ affected }} as
         with
 
-        transactions as (
+        -- read twice: inlined, not a copy of every classified transaction
+        -- (the copy took 20 of 21 s of an incremental day at 100,000 persons)
+        transactions as {{ inlined_cte() }} (
             select * from {{ ref('int_transactions_classified') }}
         ),
 
