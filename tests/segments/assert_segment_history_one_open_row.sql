@@ -5,7 +5,8 @@ with history as {{ inlined_cte() }} (
     select * from {{ ref('fct_segment_membership_history') }}
 ),
 
-membership as (
+-- read twice (latest date, its pairs): inlined, not a copy of every row
+membership as {{ inlined_cte() }} (
     select * from {{ ref('fct_segment_membership') }}
 ),
 

@@ -2,7 +2,9 @@
 -- later status in staging, never the earlier pending one.
 with
 
-versions as (
+-- read twice through known_versions: inlined too, or DuckDB keeps a copy of
+-- every version with all its columns
+versions as {{ inlined_cte() }} (
     select * from {{ ref('base_core_banking__transactions') }}
 ),
 

@@ -14,8 +14,12 @@ as_of_dates as (
     select * from {{ ref('stg_run__as_of_dates') }}
 ),
 
+-- read twice (stale, newer): a copy of the three columns the join needs
 known_versions as (
-    select versions.*
+    select
+        versions.customer_id,
+        versions.updated_at,
+        versions._loaded_at
     from versions
     cross join as_of_dates
     where

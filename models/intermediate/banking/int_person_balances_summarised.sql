@@ -11,7 +11,8 @@
       as_of_date; has_held_investment counts any investment-family account
       opened by as_of_date, open or closed. -#}
 
-with account_balances as (
+-- read twice (as_of_date, three months earlier): inlined, not a copy
+with account_balances as {{ inlined_cte() }} (
     select * from {{ ref('int_account_balances_carried') }}
 ),
 

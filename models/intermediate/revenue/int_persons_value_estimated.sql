@@ -38,7 +38,8 @@ person_month_spine as (
     select * from {{ ref('int_person_months_spined') }}
 ),
 
-account_balances as (
+-- read twice: inlined, not a copy of every account-month
+account_balances as {{ inlined_cte() }} (
     select * from {{ ref('int_account_balances_carried') }}
 ),
 

@@ -11,7 +11,8 @@
 {#- Segment sizes for BI: one row per as_of_date and segment, kept across
     runs (a re-run of a date replaces its rows with the same values). -#}
 
-with membership as (
+-- read twice (run dates, counts): inlined, not a copy of every membership row
+with membership as {{ inlined_cte() }} (
     select * from {{ ref('fct_segment_membership') }}
 ),
 
