@@ -332,11 +332,23 @@ def git_output(project_dir: Path, *args: str) -> str:
     ).stdout.strip()
 
 
-def project_commit(project_dir: Path) -> str:
-    """Short commit of the project, "+changes" when tracked files differ from it."""
+def project_commit(project_dir: Path, output: str = "docs/benchmarks.md") -> str:
+    """Short commit of the project, "+changes" when tracked files differ from it.
+
+    The benchmark's own output file does not count: a run of one size writes it
+    before the next size is measured on the same code.
+    """
     try:
         commit = git_output(project_dir, "rev-parse", "--short", "HEAD")
-        changes = git_output(project_dir, "status", "--porcelain", "--untracked-files=no")
+        changes = git_output(
+            project_dir,
+            "status",
+            "--porcelain",
+            "--untracked-files=no",
+            "--",
+            ".",
+            f":(exclude){output}",
+        )
     except (OSError, subprocess.CalledProcessError):
         return "unknown"  # no git, or not a repository
     return commit + ("+changes" if changes else "")

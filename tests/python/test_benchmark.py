@@ -331,6 +331,13 @@ def test_project_commit_marks_changes_and_tolerates_no_repository(
     head = bench.git_output(tmp_path, "rev-parse", "--short", "HEAD")
     (tmp_path / "untracked.txt").write_text("x")
     assert bench.project_commit(tmp_path) == head  # untracked files do not count
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "benchmarks.md").write_text("figures")
+    subprocess.run([*git, "add", "docs"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "two"], cwd=tmp_path, check=True)
+    head = bench.git_output(tmp_path, "rev-parse", "--short", "HEAD")
+    (tmp_path / "docs" / "benchmarks.md").write_text("new figures")
+    assert bench.project_commit(tmp_path) == head  # the benchmark's own output
     (tmp_path / "a.txt").write_text("2")
     assert bench.project_commit(tmp_path) == f"{head}+changes"
     monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
