@@ -82,6 +82,7 @@ STEP_LABELS = {
 }
 EXCLUDE_TESTS = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
 DB_NAME = "bench.duckdb"  # same file name for the full and incremental copies: same catalog
+DOCS = "docs/benchmarks.md"  # the figures, relative to the project
 BEGIN = "<!-- benchmark:begin -->"
 END = "<!-- benchmark:end -->"
 DEFAULT_INTRO = "# Benchmarks\n\nFigures written by `make bench`.\n\n"
@@ -332,7 +333,7 @@ def git_output(project_dir: Path, *args: str) -> str:
     ).stdout.strip()
 
 
-def project_commit(project_dir: Path, output: str = "docs/benchmarks.md") -> str:
+def project_commit(project_dir: Path, output: str = DOCS) -> str:
     """Short commit of the project, "+changes" when tracked files differ from it.
 
     The benchmark's own output file does not count: a run of one size writes it
@@ -974,7 +975,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data-root", type=Path, default=Path("data/bench"))
     parser.add_argument("--work-root", type=Path, default=Path("warehouse/bench"))
     parser.add_argument("--target-root", type=Path, default=Path("target_bench"))
-    parser.add_argument("--docs", type=Path, default=Path("docs/benchmarks.md"))
+    parser.add_argument("--docs", type=Path, default=Path(DOCS))
     args = parser.parse_args(argv)
     if args.command is None and min(*args.repeats, args.days, *args.sizes) < 1:
         parser.error("--sizes, --repeats and --days must be positive")
