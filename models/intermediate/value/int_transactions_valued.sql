@@ -14,7 +14,14 @@
     - investment buys (flow type `investment`): amount x var
       `clv_investment_revenue_rate` (entry fee);
     - every other value-generating debit: amount x var
-      `clv_payment_revenue_rate` (payment fees and float). -#}
+      `clv_payment_revenue_rate` (payment fees and float).
+    A view on DuckDB: a row-wise filter of int_transactions_classified (which
+    grows incrementally) that only the CLV models read. As a table it was
+    rewritten every day (103 million rows at 1,000,000 persons, 92 s); as a
+    view the CLV models filter the classified rows as they aggregate them.
+    A table on Spark, like every intermediate model there. -#}
+
+{{ config(materialized='table' if target.type == 'spark' else 'view') }}
 
 with transactions as (
     select * from {{ ref('int_transactions_classified') }}
