@@ -43,6 +43,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -81,6 +82,7 @@ STEP_LABELS = {
     "floor": "engine floor",
 }
 EXCLUDE_TESTS = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+RSS_SAMPLE_SECONDS = 0.5  # how often the memory of a running dbt process is read
 DB_NAME = "bench.duckdb"  # same file name for the full and incremental copies: same catalog
 DOCS = "docs/benchmarks.md"  # the figures, relative to the project
 BEGIN = "<!-- benchmark:begin -->"
@@ -167,6 +169,8 @@ class SizeResult:
     raw_files_day: int
     stats: dict[str, Stat]  # the measured steps only: tests and incremental can be skipped
     slowest: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    # per step: the nodes with the highest process RSS sampled while they ran (bytes)
+    memory_by_node: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     failed_tests: list[str] = field(default_factory=list)
     floor_groups: int = 0
     database_bytes: int = 0
@@ -270,6 +274,39 @@ def node_label(unique_id: str) -> str:
     return parts[-1] if parts[0] == "model" else f"{parts[0]} {parts[-1]}"
 
 
+def node_intervals(run_result: dict) -> list[tuple[str, float, float]]:
+    """(label, start, end) in epoch seconds of every timed model, seed and hook execution."""
+    intervals = []
+    for result in run_result.get("results", []):
+        unique_id = result.get("unique_id", "")
+        if unique_id.split(".", 1)[0] not in ("model", "seed", "snapshot", "operation"):
+            continue
+        for timing in result.get("timing", []):
+            if timing.get("name") == "execute" and timing.get("started_at"):
+                start = dt.datetime.fromisoformat(timing["started_at"]).timestamp()
+                end = dt.datetime.fromisoformat(timing["completed_at"]).timestamp()
+                intervals.append((node_label(unique_id), start, end))
+    return intervals
+
+
+def memory_by_node(
+    runs: Sequence[tuple[dict, Sequence[tuple[float, int]]]], top: int = 5
+) -> list[tuple[str, int]]:
+    """The nodes with the highest RSS sampled while they executed, highest over the runs.
+
+    A run is its run_results document and its (epoch seconds, RSS bytes) samples. The RSS
+    is the whole dbt process's: a sample taken while two nodes run counts for both, so a
+    node's figure is an upper bound of what it adds.
+    """
+    peaks: dict[str, int] = {}
+    for run_result, samples in runs:
+        for label, start, end in node_intervals(run_result):
+            during = [rss for at, rss in samples if start <= at <= end]
+            if during:
+                peaks[label] = max(peaks.get(label, 0), max(during))
+    return sorted(peaks.items(), key=lambda item: (-item[1], item[0]))[:top]
+
+
 def failed_tests(run_results: Iterable[dict]) -> list[str]:
     """Names of the data tests that failed or errored in any of the runs."""
     names = {
@@ -297,6 +334,10 @@ def result_from_json(text: str) -> SizeResult:
     data["slowest"] = {
         step: [(str(name), float(seconds)) for name, seconds in nodes]
         for step, nodes in data.get("slowest", {}).items()
+    }
+    data["memory_by_node"] = {
+        step: [(str(name), int(rss)) for name, rss in nodes]
+        for step, nodes in data.get("memory_by_node", {}).items()
     }
     return SizeResult(**data)
 
@@ -472,21 +513,60 @@ def parquet_rows(paths: Iterable[Path]) -> int:
 # --- measured steps ------------------------------------------------------------------------
 
 
+def current_rss_bytes(pid: int) -> int | None:
+    """The resident set size of a running process (Linux /proc), None once it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024  # kB
+    return None
+
+
+class RssSampler(threading.Thread):
+    """Reads a process's RSS every `interval` seconds: (epoch seconds, bytes) samples."""
+
+    def __init__(self, pid: int, interval: float = RSS_SAMPLE_SECONDS) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.interval = interval
+        self.samples: list[tuple[float, int]] = []
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        while True:  # one sample before the first wait: a short process has one too
+            rss = current_rss_bytes(self.pid)
+            if rss is not None:
+                self.samples.append((time.time(), rss))
+            if self._stopped.wait(self.interval):
+                return
+
+    def stop(self) -> list[tuple[float, int]]:
+        self._stopped.set()
+        self.join()
+        return self.samples
+
+
 def run_measured(
     command: list[str], env: dict[str, str], cwd: Path, log: Path
-) -> tuple[Sample, int]:
-    """Runs one process to its end; wall time, its peak RSS and its exit code."""
+) -> tuple[Sample, int, list[tuple[float, int]]]:
+    """Runs one process to its end; wall time, peak RSS, exit code and the RSS samples."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as handle:
         started = time.perf_counter()
         process = subprocess.Popen(
             command, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT
         )
+        sampler = RssSampler(process.pid)
+        sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
+        samples = sampler.stop()
     process.returncode = os.waitstatus_to_exitcode(status)
     # ru_maxrss is in KiB on Linux
-    return Sample(seconds, usage.ru_maxrss * 1024), process.returncode
+    return Sample(seconds, usage.ru_maxrss * 1024), process.returncode, samples
 
 
 def log_tail(log: Path, lines: int = 25) -> str:
@@ -519,6 +599,10 @@ class Workspace:
     def results(self, step: str, repeat: int) -> Path:
         return self.target_root / "run_results" / f"{step}_{repeat}.json"
 
+    def memory(self, step: str, repeat: int) -> Path:
+        """The (epoch seconds, RSS bytes) samples of a dbt step's run."""
+        return self.target_root / "memory" / f"{step}_{repeat}.json"
+
 
 def dbt_env(ws: Workspace, db: Path) -> dict[str, str]:
     env = dict(os.environ)
@@ -538,11 +622,13 @@ def run_dbt(ws: Workspace, step: str, repeat: int, args: list[str], db: Path) ->
     target = ws.target(step)
     command = [str(dbt), *args, "--target-path", str(target), "--log-path", str(target / "logs")]
     log = ws.log(step, repeat)
-    sample, code = run_measured(command, dbt_env(ws, db), ws.project_dir, log)
+    sample, code, rss_samples = run_measured(command, dbt_env(ws, db), ws.project_dir, log)
     results = target / "run_results.json"
     if results.is_file():
         ws.results(step, repeat).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(results, ws.results(step, repeat))
+    ws.memory(step, repeat).parent.mkdir(parents=True, exist_ok=True)
+    ws.memory(step, repeat).write_text(json.dumps(rss_samples), encoding="utf-8")
     # A failing data test is a finding of the test step, not a broken benchmark.
     if code != 0 and not (step == "tests" and results.is_file()):
         raise BenchmarkError(f"{step} (repeat {repeat}) exited {code}; {log}:\n{log_tail(log)}")
@@ -560,7 +646,7 @@ def parse_project(ws: Workspace, step: str) -> None:
     target = ws.target(step)
     command = [str(dbt), "parse", "--target-path", str(target), "--log-path", str(target / "logs")]
     log = ws.log(f"parse_{step}", 0)
-    _, code = run_measured(command, dbt_env(ws, database), ws.project_dir, log)
+    _, code, _ = run_measured(command, dbt_env(ws, database), ws.project_dir, log)
     if code != 0:
         raise BenchmarkError(f"dbt parse exited {code}; {log}:\n{log_tail(log)}")
 
@@ -632,7 +718,7 @@ def run_floor(ws: Workspace, repeat: int, files: Sequence[Path]) -> tuple[Sample
     ]
     env = dict(os.environ, PYTHONPATH=str(ws.project_dir / "src"))
     log = ws.log("floor", repeat)
-    sample, code = run_measured(command, env, ws.project_dir, log)
+    sample, code, _ = run_measured(command, env, ws.project_dir, log)
     if code != 0:
         raise BenchmarkError(f"floor (repeat {repeat}) exited {code}; {log}:\n{log_tail(log)}")
     result = json.loads(out.read_text(encoding="utf-8"))
@@ -706,6 +792,11 @@ def measure_size(ws: Workspace, repeats: int, skip: Collection[str] = ()) -> Siz
             for step in ("full", "incremental")
             if step in steps
         },
+        memory_by_node={
+            step: memory_by_node(read_memory_runs(ws, step, repeats))
+            for step in ("full", "tests", "incremental")
+            if step in steps
+        },
         failed_tests=failed_tests(read_results(ws, "tests", repeats)) if "tests" in steps else [],
         floor_groups=runs[-1].floor_groups,
         database_bytes=max(run.database_bytes for run in runs),
@@ -726,6 +817,24 @@ def summarise_runs(runs: Sequence[RepeatResult]) -> dict[str, Stat]:
 def read_results(ws: Workspace, step: str, repeats: int) -> list[dict]:
     paths = [ws.results(step, r) for r in range(1, repeats + 1)]
     return [json.loads(p.read_text(encoding="utf-8")) for p in paths if p.is_file()]
+
+
+def read_memory_runs(
+    ws: Workspace, step: str, repeats: int
+) -> list[tuple[dict, list[tuple[float, int]]]]:
+    """(run_results, RSS samples) of every run of a step that left both."""
+    runs = []
+    for repeat in range(1, repeats + 1):
+        results, memory = ws.results(step, repeat), ws.memory(step, repeat)
+        if results.is_file() and memory.is_file():
+            samples = json.loads(memory.read_text(encoding="utf-8"))
+            runs.append(
+                (
+                    json.loads(results.read_text(encoding="utf-8")),
+                    [(float(at), int(rss)) for at, rss in samples],
+                )
+            )
+    return runs
 
 
 # --- machine and report --------------------------------------------------------------------
@@ -840,6 +949,24 @@ def render_slowest(result: SizeResult) -> list[str]:
     return lines
 
 
+def render_memory_by_node(result: SizeResult) -> list[str]:
+    lines: list[str] = []
+    for step in ("full", "tests", "incremental"):
+        nodes = result.memory_by_node.get(step, [])
+        if not nodes or step not in result.stats:
+            continue
+        lines += [
+            f"**{STEP_LABELS[step]}, {result.persons:,} persons**: the nodes with the highest "
+            f"process RSS sampled while they ran (every {RSS_SAMPLE_SECONDS:g} s; nodes that "
+            f"run together share a sample; peak of the step "
+            f"{result.stats[step].peak_rss_bytes / GB:.2f} GB)",
+            "",
+        ]
+        lines += table(["node", "RSS GB"], [[name, f"{rss / GB:.2f}"] for name, rss in nodes])
+        lines += [""]
+    return lines
+
+
 def render_markdown(
     machine: dict[str, str], results: Sequence[SizeResult], days: int = DAYS
 ) -> str:
@@ -906,6 +1033,9 @@ def render_markdown(
         lines += ["", "### Where the time goes", ""]
         for result in reversed(ordered):
             lines += render_slowest(result)
+        memory = [line for result in reversed(ordered) for line in render_memory_by_node(result)]
+        if memory:
+            lines += ["### Where the memory goes", "", *memory]
     return "\n".join(lines).rstrip() + "\n"
 
 

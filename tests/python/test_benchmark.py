@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -97,6 +99,53 @@ def test_slowest_nodes_take_medians_over_runs_and_skip_tests() -> None:
     assert bench.failed_tests(tests) == ["b", "c"]
 
 
+def run_result(nodes: dict[str, tuple[str, str]]) -> dict:
+    """A run_results document whose nodes executed from start to end (ISO, UTC)."""
+    return {"results": [
+        {"unique_id": unique_id, "execution_time": 1.0,
+         "timing": [{"name": "compile", "started_at": start, "completed_at": start},
+                    {"name": "execute", "started_at": start, "completed_at": end}]}
+        for unique_id, (start, end) in nodes.items()
+    ]}  # fmt: skip
+
+
+def epoch(clock: str) -> float:
+    return dt.datetime.fromisoformat(f"2026-11-23T{clock}Z").timestamp()
+
+
+def test_memory_by_node_takes_the_highest_sample_while_each_node_ran() -> None:
+    first = run_result({
+        "model.p.big": ("2026-11-23T10:00:00Z", "2026-11-23T10:00:10Z"),
+        "model.p.beside": ("2026-11-23T10:00:08Z", "2026-11-23T10:00:20Z"),
+        "test.p.t.1": ("2026-11-23T10:00:00Z", "2026-11-23T10:00:20Z"),
+        "operation.p.p-on-run-start-0": ("2026-11-23T09:59:58Z", "2026-11-23T09:59:59Z"),
+        "model.p.unsampled": ("2026-11-23T10:01:00Z", "2026-11-23T10:01:01Z"),
+    })  # fmt: skip
+    samples = [(epoch("09:59:58.5"), 1 * bench.GB), (epoch("10:00:05"), 4 * bench.GB),
+               (epoch("10:00:09"), 7 * bench.GB), (epoch("10:00:15"), 2 * bench.GB)]  # fmt: skip
+    second = run_result({"model.p.beside": ("2026-11-23T11:00:00Z", "2026-11-23T11:00:01Z")})
+    runs = [(first, samples), (second, [(epoch("11:00:00.5"), 8 * bench.GB)])]
+    assert bench.memory_by_node(runs) == [
+        ("beside", 8 * bench.GB),  # the highest over the runs
+        ("big", 7 * bench.GB),  # the sample both running nodes share counts for both
+        ("on-run-start hook (raw file load)", 1 * bench.GB),
+    ]  # tests are not nodes of the build; a node without a sample is left out
+    assert bench.memory_by_node(runs, top=1) == [("beside", 8 * bench.GB)]
+    assert bench.memory_by_node([({"results": [{"unique_id": "model.p.m"}]}, samples)]) == []
+
+
+def test_rss_sampler_reads_a_process_at_least_once() -> None:
+    rss = bench.current_rss_bytes(os.getpid())
+    assert rss is not None and rss > 10_000_000  # this interpreter with pytest loaded
+    sampler = bench.RssSampler(os.getpid(), interval=3600)
+    sampler.start()
+    samples = sampler.stop()  # stops the wait: no hour passes
+    assert len(samples) == 1 and samples[0][1] == pytest.approx(rss, rel=0.5)
+    gone = bench.RssSampler(2**22 + 1, interval=3600)  # above Linux's largest pid
+    gone.start()
+    assert gone.stop() == []
+
+
 def test_markdown_has_machine_sizes_ratios_goals_and_slowest_models() -> None:
     small = size_result(100_000, full=100, tests=30, incremental=5, floor=20)
     big = size_result(1_000_000, full=1000, tests=300, incremental=60, floor=250)
@@ -113,6 +162,12 @@ def test_markdown_has_machine_sizes_ratios_goals_and_slowest_models() -> None:
     assert "| incremental / full | 0.060 |" in text
     assert "met, 20 % headroom" in text
     assert "| int_cashflows_aggregated | 123.4 |" in text
+    assert "Where the memory goes" not in text
+    big.memory_by_node = {"incremental": [("int_clv_parameters_fitted", 7_654_000_000)]}
+    memory = bench.render_markdown(machine, [big, small])
+    assert memory.index("### Where the time goes") < memory.index("### Where the memory goes")
+    assert "| int_clv_parameters_fitted | 7.65 |" in memory
+    assert "**incremental day, 1,000,000 persons**: the nodes with the highest" in memory
     assert "indicative only" not in text and "failed or errored" not in text
     big.failed_tests = ["stg_x_recent"]
     assert (
@@ -221,6 +276,7 @@ def test_repeats_are_one_count_or_one_per_size() -> None:
 def stored_result(persons: int) -> bench.SizeResult:
     result = size_result(persons, full=100.25, tests=0.1 + 0.2, incremental=5, floor=1 / 3)
     result.slowest = {"full": [("int_a", 12.5), ("seed s", 0.1)], "incremental": []}
+    result.memory_by_node = {"full": [("int_a", 3 * bench.GB)], "tests": []}
     result.failed_tests = ["stg_x_recent"]
     result.database_bytes = 123_456_789
     result.commit = "abc1234+changes"
@@ -237,6 +293,7 @@ def test_a_stored_size_result_round_trips_exactly(tmp_path: Path) -> None:
     assert loaded == result  # Stat objects, (name, seconds) tuples, every float
     assert isinstance(loaded.stats["full"], bench.Stat)
     assert loaded.slowest["full"][0] == ("int_a", 12.5)
+    assert loaded.memory_by_node["full"] == [("int_a", 3 * bench.GB)]
     assert bench.result_from_json(bench.result_to_json(size_result(5, 1, 1, 1, 1))) == (
         size_result(5, 1, 1, 1, 1)
     )
