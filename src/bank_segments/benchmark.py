@@ -794,7 +794,7 @@ def measure_size(ws: Workspace, repeats: int, skip: Collection[str] = ()) -> Siz
         },
         memory_by_node={
             step: memory_by_node(read_memory_runs(ws, step, repeats))
-            for step in ("full", "tests", "incremental")
+            for step in ("full", "incremental")
             if step in steps
         },
         failed_tests=failed_tests(read_results(ws, "tests", repeats)) if "tests" in steps else [],
@@ -951,7 +951,7 @@ def render_slowest(result: SizeResult) -> list[str]:
 
 def render_memory_by_node(result: SizeResult) -> list[str]:
     lines: list[str] = []
-    for step in ("full", "tests", "incremental"):
+    for step in ("full", "incremental"):  # the builds: data tests are not models
         nodes = result.memory_by_node.get(step, [])
         if not nodes or step not in result.stats:
             continue

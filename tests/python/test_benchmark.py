@@ -276,7 +276,7 @@ def test_repeats_are_one_count_or_one_per_size() -> None:
 def stored_result(persons: int) -> bench.SizeResult:
     result = size_result(persons, full=100.25, tests=0.1 + 0.2, incremental=5, floor=1 / 3)
     result.slowest = {"full": [("int_a", 12.5), ("seed s", 0.1)], "incremental": []}
-    result.memory_by_node = {"full": [("int_a", 3 * bench.GB)], "tests": []}
+    result.memory_by_node = {"full": [("int_a", 3 * bench.GB)], "incremental": []}
     result.failed_tests = ["stg_x_recent"]
     result.database_bytes = 123_456_789
     result.commit = "abc1234+changes"
@@ -490,6 +490,7 @@ def test_measure_size_parses_summarises_and_reports_only_the_measured_steps(
     assert list(result.stats) == ["full", "incremental", "floor"]
     assert result.stats["full"].runs == 2 and result.stats["floor"].median == 0.5
     assert set(result.slowest) == {"full", "incremental"} and result.failed_tests == []
+    assert set(result.memory_by_node) == {"full", "incremental"}  # the builds, not the tests
     out = capsys.readouterr().out
     assert "incremental day:" in out and "tests:" not in out
     calls.clear()
