@@ -13,8 +13,10 @@ size, or one per size in ascending order of size):
    aggregates count and amount by account and booked month.
 
 Every step is its own process: its wall time and peak resident memory (`wait4` rusage)
-are its own. The medians, the ratios, the goals and the slowest models of
-`run_results.json` are printed and written into the generated section of
+are its own. While a dbt step runs, its resident memory is also sampled every
+`RSS_SAMPLE_SECONDS`, so that the highest samples can be matched to the nodes running at
+the time. The medians, the ratios, the goals, the slowest models of `run_results.json` and
+the nodes with the highest memory are printed and written into the generated section of
 `docs/benchmarks.md`.
 
 Each measured size is also stored, with the commit it ran on and the time it finished, in
