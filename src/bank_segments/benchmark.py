@@ -47,10 +47,11 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
+from typing import TypeVar
 
 SEED = 42
 DAYS = 2  # daily batches at the end of the window: the last one is held back, the one
@@ -76,6 +77,9 @@ SCALE_OVER_PERSONS_MAX = 1.2
 STEPS = ("full", "tests", "incremental", "floor")
 ALWAYS_MEASURED = ("full", "floor")  # the incremental day needs the full build's file
 SKIPPABLE = ("tests", "incremental")
+T = TypeVar("T", float, int)  # a node figure: seconds or bytes
+BUILD_STEPS = ("full", "incremental")  # the steps that run models: timed and sampled by node
+NODE_KINDS = ("model", "seed", "snapshot", "operation")  # what the builds execute
 NOT_MEASURED = "not measured"
 STEP_LABELS = {
     "full": "full build (no tests)",
@@ -262,7 +266,7 @@ def slowest_nodes(run_results: Sequence[dict], top: int = 10) -> list[tuple[str,
         for result in document.get("results", []):
             unique_id = result.get("unique_id", "")
             kind = unique_id.split(".", 1)[0]
-            if kind not in ("model", "seed", "snapshot", "operation"):
+            if kind not in NODE_KINDS:
                 continue
             times.setdefault(node_label(unique_id), []).append(float(result["execution_time"]))
     medians = [(name, statistics.median(values)) for name, values in times.items()]
@@ -281,7 +285,7 @@ def node_intervals(run_result: dict) -> list[tuple[str, float, float]]:
     intervals = []
     for result in run_result.get("results", []):
         unique_id = result.get("unique_id", "")
-        if unique_id.split(".", 1)[0] not in ("model", "seed", "snapshot", "operation"):
+        if unique_id.split(".", 1)[0] not in NODE_KINDS:
             continue
         for timing in result.get("timing", []):
             if timing.get("name") == "execute" and timing.get("started_at"):
@@ -791,12 +795,12 @@ def measure_size(ws: Workspace, repeats: int, skip: Collection[str] = ()) -> Siz
         stats=summarise_runs(runs),
         slowest={
             step: slowest_nodes(read_results(ws, step, repeats))
-            for step in ("full", "incremental")
+            for step in BUILD_STEPS
             if step in steps
         },
         memory_by_node={
             step: memory_by_node(read_memory_runs(ws, step, repeats))
-            for step in ("full", "incremental")
+            for step in BUILD_STEPS
             if step in steps
         },
         failed_tests=failed_tests(read_results(ws, "tests", repeats)) if "tests" in steps else [],
@@ -933,40 +937,49 @@ def render_size(result: SizeResult) -> list[str]:
     return [*lines, ""]
 
 
-def render_slowest(result: SizeResult) -> list[str]:
+def render_by_node(
+    result: SizeResult,
+    nodes_by_step: dict[str, list[tuple[str, T]]],
+    heading: Callable[[str, list[tuple[str, T]]], str],
+    columns: list[str],
+    cell: Callable[[T], str],
+) -> list[str]:
+    """A heading and a node table for each build step measured with nodes to show."""
     lines: list[str] = []
-    for step in ("full", "incremental"):
-        nodes = result.slowest.get(step, [])
+    for step in BUILD_STEPS:
+        nodes = nodes_by_step.get(step, [])
         if not nodes or step not in result.stats:
             continue
-        total = sum(seconds for _, seconds in nodes)
-        lines += [
-            f"**{STEP_LABELS[step]}, {result.persons:,} persons**: the 10 slowest nodes "
-            f"(median execution time; {total:.1f} s together, dbt threads run in parallel, "
-            f"wall {result.stats[step].median:.1f} s)",
-            "",
-        ]
-        lines += table(["node", "seconds"], [[name, f"{sec:.1f}"] for name, sec in nodes])
+        lines += [heading(step, nodes), ""]
+        lines += table(columns, [[name, cell(value)] for name, value in nodes])
         lines += [""]
     return lines
+
+
+def render_slowest(result: SizeResult) -> list[str]:
+    def heading(step: str, nodes: list[tuple[str, float]]) -> str:
+        total = sum(seconds for _, seconds in nodes)
+        return (
+            f"**{STEP_LABELS[step]}, {result.persons:,} persons**: the 10 slowest nodes "
+            f"(median execution time; {total:.1f} s together, dbt threads run in parallel, "
+            f"wall {result.stats[step].median:.1f} s)"
+        )
+
+    return render_by_node(result, result.slowest, heading, ["node", "seconds"], "{:.1f}".format)
 
 
 def render_memory_by_node(result: SizeResult) -> list[str]:
-    lines: list[str] = []
-    for step in ("full", "incremental"):  # the builds: data tests are not models
-        nodes = result.memory_by_node.get(step, [])
-        if not nodes or step not in result.stats:
-            continue
-        lines += [
+    def heading(step: str, nodes: list[tuple[str, int]]) -> str:
+        return (
             f"**{STEP_LABELS[step]}, {result.persons:,} persons**: the nodes with the highest "
             f"process RSS sampled while they ran (every {RSS_SAMPLE_SECONDS:g} s; nodes that "
             f"run together share a sample; peak of the step "
-            f"{result.stats[step].peak_rss_bytes / GB:.2f} GB)",
-            "",
-        ]
-        lines += table(["node", "RSS GB"], [[name, f"{rss / GB:.2f}"] for name, rss in nodes])
-        lines += [""]
-    return lines
+            f"{result.stats[step].peak_rss_bytes / GB:.2f} GB)"
+        )
+
+    return render_by_node(
+        result, result.memory_by_node, heading, ["node", "RSS GB"], lambda rss: f"{rss / GB:.2f}"
+    )
 
 
 def render_markdown(
