@@ -238,6 +238,13 @@ def test_marker_says_whether_the_data_can_be_reused(tmp_path: Path) -> None:
     assert not bench.is_complete(tmp_path, 100)
 
 
+def test_floor_runs_with_the_profiles_default_memory_limit() -> None:
+    # The floor is measured under the same DuckDB bound as the dbt steps.
+    profiles = (PROJECT_DIR / "profiles.yml").read_text()
+    defaults = re.findall(r"env_var\('DUCKDB_MEMORY_LIMIT', '([^']+)'\)", profiles)
+    assert defaults == [bench.PROFILE_MEMORY_LIMIT]
+
+
 def test_floor_query_counts_by_account_and_utc_month(tmp_path: Path) -> None:
     import pyarrow as pa
 
