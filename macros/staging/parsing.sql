@@ -21,8 +21,15 @@
     nullif(regexp_replace({{ expression }}, '^{{ whitespace_pattern() }}+|{{ whitespace_pattern() }}+$', ''), '')
 {%- endmacro %}
 
+{#- DuckDB: most raw values have nothing to trim. A first and a last
+    character above the ASCII space (code point > 32: [[:space:]] is ASCII
+    only) pass as they are; only the others go through the regular
+    expression, which was a fifth of the transactions base model's CPU. -#}
 {% macro duckdb__clean_text(expression) -%}
-    nullif(regexp_replace({{ expression }}, '^[[:space:]]+|[[:space:]]+$', '', 'g'), '')
+    case
+        when ascii({{ expression }}) > 32 and ascii(right({{ expression }}, 1)) > 32 then {{ expression }}
+        else nullif(regexp_replace({{ expression }}, '^[[:space:]]+|[[:space:]]+$', '', 'g'), '')
+    end
 {%- endmacro %}
 
 

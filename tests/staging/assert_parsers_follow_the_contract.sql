@@ -1,6 +1,7 @@
--- Fixed cases for the contract's parsing rules: money (no sign, exponent,
--- comma or more than 4 decimals; signed only for balances), dates, integers,
--- booleans and the identifier normalisation behind the person hashes.
+-- Fixed cases for the contract's parsing rules: text trimming, names, money
+-- (no sign, exponent, comma or more than 4 decimals; signed only for
+-- balances), dates, integers, booleans and the identifier normalisation
+-- behind the person hashes.
 with
 
 cases as (
@@ -10,6 +11,17 @@ cases as (
         fixed_cases.expected
     from (
         values
+        -- text: white space trimmed at both ends (tabs, line breaks), blank as NULL
+        ('text', ' a b ', 'a b'),
+        ('text', 'ab', 'ab'),
+        ('text', chr(9) || 'ab' || chr(13) || chr(10), 'ab'),
+        ('text', 'ab' || chr(10), 'ab'),
+        ('text', chr(11) || 'ab', 'ab'),
+        ('text', ' ' || chr(12) || ' ', null),
+        ('text', '', null),
+        ('text', 'ñandú', 'ñandú'),
+        ('text', ' ñandú' || chr(9), 'ñandú'),
+        ('name', ' acme' || chr(9) || chr(9) || 'shop  x ', 'ACME SHOP X'),
         ('money', '0', '0.0000'),
         ('money', '12', '12.0000'),
         ('money', '12.3456', '12.3456'),
@@ -70,6 +82,8 @@ parsed as (
         delivered,
         expected,
         case
+            when parser = 'text' then delivered_text
+            when parser = 'name' then {{ normalize_name('delivered_text') }}
             when parser = 'money' then cast({{ parse_money('delivered_text') }} as {{ dbt.type_string() }})
             when parser = 'signed_money'
                 then cast({{ parse_money('delivered_text', signed=true) }} as {{ dbt.type_string() }})
