@@ -80,6 +80,8 @@ SKIPPABLE = ("tests", "incremental")
 T = TypeVar("T", float, int)  # a node figure: seconds or bytes
 BUILD_STEPS = ("full", "incremental")  # the steps that run models: timed and sampled by node
 NODE_KINDS = ("model", "seed", "snapshot", "operation")  # what the builds execute
+# What the on-run-start hooks of dbt_project.yml do, in their order (dbt numbers them from 0).
+ON_RUN_START_HOOKS = ("engine settings", "raw file load")
 NOT_MEASURED = "not measured"
 STEP_LABELS = {
     "full": "full build (no tests)",
@@ -274,24 +276,43 @@ def slowest_nodes(run_results: Sequence[dict], top: int = 10) -> list[tuple[str,
 
 
 def node_label(unique_id: str) -> str:
+    """A node's name in the tables; every on-run-start hook is a node of its own.
+
+    dbt numbers the hooks from 0 (`<project>-on-run-start-<n>`); the two hooks once shared
+    one label, so the raw-file load was read as the median of itself and the settings hook.
+    """
     parts = unique_id.split(".")
     if parts[0] == "operation":
-        return "on-run-start hook (raw file load)" if "on-run-start" in unique_id else parts[-1]
+        hook, _, index = parts[-1].rpartition("-")
+        if hook.endswith("on-run-start") and index.isdigit():
+            number = int(index)
+            what = ON_RUN_START_HOOKS[number] if number < len(ON_RUN_START_HOOKS) else None
+            return f"on-run-start hook {number}" + (f" ({what})" if what else "")
+        return parts[-1]
     return parts[-1] if parts[0] == "model" else f"{parts[0]} {parts[-1]}"
 
 
 def node_intervals(run_result: dict) -> list[tuple[str, float, float]]:
-    """(label, start, end) in epoch seconds of every timed model, seed and hook execution."""
+    """(label, start, end) in epoch seconds of every timed model, seed and hook execution.
+
+    A model's work is its `execute` timing; a hook's SQL runs while dbt renders it, so a
+    hook spans all its timings (the raw-file load is in `compile`).
+    """
     intervals = []
     for result in run_result.get("results", []):
         unique_id = result.get("unique_id", "")
-        if unique_id.split(".", 1)[0] not in NODE_KINDS:
+        kind = unique_id.split(".", 1)[0]
+        if kind not in NODE_KINDS:
             continue
-        for timing in result.get("timing", []):
-            if timing.get("name") == "execute" and timing.get("started_at"):
-                start = dt.datetime.fromisoformat(timing["started_at"]).timestamp()
-                end = dt.datetime.fromisoformat(timing["completed_at"]).timestamp()
-                intervals.append((node_label(unique_id), start, end))
+        timings = [
+            timing
+            for timing in result.get("timing", [])
+            if timing.get("started_at") and (kind == "operation" or timing.get("name") == "execute")
+        ]
+        if timings:
+            start = min(dt.datetime.fromisoformat(t["started_at"]).timestamp() for t in timings)
+            end = max(dt.datetime.fromisoformat(t["completed_at"]).timestamp() for t in timings)
+            intervals.append((node_label(unique_id), start, end))
     return intervals
 
 

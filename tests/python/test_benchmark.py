@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 from bank_segments import benchmark as bench
 from bank_segments.generate import main as generate
@@ -80,16 +81,18 @@ def test_slowest_nodes_take_medians_over_runs_and_skip_tests() -> None:
 
     runs = [
         results({"model.p.slow": 9.0, "model.p.fast": 1.0, "test.p.t": 50.0,
-                 "operation.p.p-on-run-start-0": 4.0}),
+                 "operation.p.p-on-run-start-0": 0.1, "operation.p.p-on-run-start-1": 4.0}),
         results({"model.p.slow": 11.0, "model.p.fast": 3.0, "seed.p.s": 0.5,
-                 "operation.p.p-on-run-start-0": 6.0}),
+                 "operation.p.p-on-run-start-0": 0.1, "operation.p.p-on-run-start-1": 6.0}),
     ]  # fmt: skip
+    # each hook is its own node: the raw-file load is not averaged with the settings hook
     assert bench.slowest_nodes(runs, top=3) == [
         ("slow", 10.0),
-        ("on-run-start hook (raw file load)", 5.0),
+        ("on-run-start hook 1 (raw file load)", 5.0),
         ("fast", 2.0),
     ]
     assert ("seed s", 0.5) in bench.slowest_nodes(runs)
+    assert ("on-run-start hook 0 (engine settings)", 0.1) in bench.slowest_nodes(runs)
     tests = [
         {"results": [{"unique_id": "test.p.a.1", "status": "pass"},
                      {"unique_id": "test.p.b.2", "status": "fail"}]},
@@ -100,11 +103,23 @@ def test_slowest_nodes_take_medians_over_runs_and_skip_tests() -> None:
 
 
 def run_result(nodes: dict[str, tuple[str, str]]) -> dict:
-    """A run_results document whose nodes executed from start to end (ISO, UTC)."""
+    """A run_results document whose nodes executed from start to end (ISO, UTC).
+
+    Models compile in an instant and execute; hooks do their work while dbt compiles
+    them, as the raw-file load does, and execute in an instant.
+    """
+
+    def timing(unique_id: str, start: str, end: str) -> list[dict]:
+        work, instant = (
+            ("compile", "execute") if unique_id.startswith("operation.") else ("execute", "compile")
+        )
+        return [
+            {"name": instant, "started_at": start, "completed_at": start},
+            {"name": work, "started_at": start, "completed_at": end},
+        ]
+
     return {"results": [
-        {"unique_id": unique_id, "execution_time": 1.0,
-         "timing": [{"name": "compile", "started_at": start, "completed_at": start},
-                    {"name": "execute", "started_at": start, "completed_at": end}]}
+        {"unique_id": unique_id, "execution_time": 1.0, "timing": timing(unique_id, start, end)}
         for unique_id, (start, end) in nodes.items()
     ]}  # fmt: skip
 
@@ -118,7 +133,7 @@ def test_memory_by_node_takes_the_highest_sample_while_each_node_ran() -> None:
         "model.p.big": ("2026-11-23T10:00:00Z", "2026-11-23T10:00:10Z"),
         "model.p.beside": ("2026-11-23T10:00:08Z", "2026-11-23T10:00:20Z"),
         "test.p.t.1": ("2026-11-23T10:00:00Z", "2026-11-23T10:00:20Z"),
-        "operation.p.p-on-run-start-0": ("2026-11-23T09:59:58Z", "2026-11-23T09:59:59Z"),
+        "operation.p.p-on-run-start-1": ("2026-11-23T09:59:58Z", "2026-11-23T09:59:59Z"),
         "model.p.unsampled": ("2026-11-23T10:01:00Z", "2026-11-23T10:01:01Z"),
     })  # fmt: skip
     samples = [(epoch("09:59:58.5"), 1 * bench.GB), (epoch("10:00:05"), 4 * bench.GB),
@@ -128,10 +143,20 @@ def test_memory_by_node_takes_the_highest_sample_while_each_node_ran() -> None:
     assert bench.memory_by_node(runs) == [
         ("beside", 8 * bench.GB),  # the highest over the runs
         ("big", 7 * bench.GB),  # the sample both running nodes share counts for both
-        ("on-run-start hook (raw file load)", 1 * bench.GB),
+        ("on-run-start hook 1 (raw file load)", 1 * bench.GB),  # sampled while it compiled
     ]  # tests are not nodes of the build; a node without a sample is left out
     assert bench.memory_by_node(runs, top=1) == [("beside", 8 * bench.GB)]
     assert bench.memory_by_node([({"results": [{"unique_id": "model.p.m"}]}, samples)]) == []
+
+
+def test_hook_labels_follow_the_on_run_start_hooks_of_the_project() -> None:
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    hooks = project["on-run-start"]
+    assert len(hooks) == len(bench.ON_RUN_START_HOOKS)
+    assert "engine_settings()" in hooks[0] and "load_raw_files()" in hooks[1]
+    assert bench.node_label("operation.p.p-on-run-start-1") == "on-run-start hook 1 (raw file load)"
+    assert bench.node_label("operation.p.p-on-run-start-7") == "on-run-start hook 7"
+    assert bench.node_label("operation.p.p-on-run-end-0") == "p-on-run-end-0"
 
 
 def test_rss_sampler_reads_a_process_at_least_once() -> None:
