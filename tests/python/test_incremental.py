@@ -299,3 +299,111 @@ def test_thirty_daily_batches_equal_a_full_refresh(daily_batches: Path, tmp_path
             if (count := differing_rows(connection, schema, table))
         }
     assert differences == {}
+
+
+def parquet_copy(source: Path, target: Path) -> int:
+    """Every CSV batch file of `source` as a Parquet file of the same name under `target`."""
+    copied = 0
+    with duckdb.connect() as connection:
+        for file in sorted(source.rglob("batch_*.csv*")):
+            if "_ground_truth" in file.parts:
+                continue
+            out = target / file.relative_to(source).parent / (file.name.split(".")[0] + ".parquet")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            connection.execute(
+                f"copy (select * from read_csv('{file}', all_varchar = true, header = true,"
+                f" ignore_errors = true)) to '{out}' (format parquet)"
+            )
+            copied += 1
+    return copied
+
+
+def test_parquet_files_are_read_in_place_and_follow_new_changed_and_vanished_files(
+    daily_batches: Path, tmp_path: Path
+) -> None:
+    """Parquet raw files are read through the raw views: daily runs equal a full refresh,
+    and a file rewritten or removed after it was loaded reloads its table."""
+    parquet = tmp_path / "parquet"
+    assert parquet_copy(daily_batches, parquet) > 0
+    transaction_files = (parquet / "core_banking" / "transactions").iterdir()
+    days = sorted({batch_day(file) for file in transaction_files})
+    landing = tmp_path / "landing"
+    incremental_db = tmp_path / "incremental.duckdb"
+    select = ["--select", *SELECTOR]
+
+    def differences_to_a_full_refresh(name: str) -> dict[str, int]:
+        # attached under their file names, which their views name as their catalog
+        full_db = tmp_path / name / "full_refresh.duckdb"
+        full_db.parent.mkdir()
+        run_dbt([*BUILD, *select, *VARS, "--full-refresh"], landing, full_db, tmp_path)
+        with duckdb.connect() as connection:
+            connection.execute(f"attach '{incremental_db}' (read_only)")
+            connection.execute(f"attach '{full_db}' (read_only)")
+            relations = compared_relations(connection, "incremental")
+            assert relations == compared_relations(connection, "full_refresh")
+            return {
+                f"{schema}.{table}": count
+                for schema, table in relations
+                if (count := differing_rows(connection, schema, table))
+            }
+
+    assert stage_batches(parquet, landing, days[-4]) > 0
+    run_dbt([*BUILD, *select, *VARS], landing, incremental_db, tmp_path)
+    for day in days[-3:]:
+        assert stage_batches(parquet, landing, day) > 0, f"no batch files for {day}"
+        run_dbt([*BUILD, *select, *VARS], landing, incremental_db, tmp_path)
+    with duckdb.connect(str(incremental_db), read_only=True) as connection:
+        (table_type,) = connection.execute(
+            "select table_type from information_schema.tables"
+            " where table_schema = 'raw' and table_name = 'core_banking__transactions'"
+        ).fetchone()
+        assert table_type == "VIEW"
+        (n_landed,) = connection.execute(
+            "select count(*) from raw._landed__core_banking__transactions"
+        ).fetchone()
+        assert n_landed == 0, "Parquet rows were copied into the database"
+        for table in (
+            "staging.base_core_banking__transactions",
+            "intermediate.int_transactions_classified",
+        ):
+            assert 0 < rewritten_share(connection, table) < 0.2, table
+    assert differences_to_a_full_refresh("before_changes") == {}
+
+    # one transaction file rewritten without its first row, one app events file removed
+    transactions = sorted((landing / "core_banking" / "transactions").glob("*.parquet"))[-1]
+    with duckdb.connect() as connection:
+        (dropped_id,) = connection.execute(
+            f"select transaction_id from read_parquet('{transactions}') limit 1"
+        ).fetchone()
+        rewritten = tmp_path / "rewritten.parquet"
+        connection.execute(
+            f"copy (select * from read_parquet('{transactions}')"
+            f" where transaction_id is distinct from '{dropped_id}') to '{rewritten}'"
+            " (format parquet)"
+        )
+    transactions.unlink()
+    rewritten.rename(transactions)
+    vanished = sorted((landing / "digital" / "app_events").glob("*.parquet"))[0]
+    vanished.unlink()
+    result = run_dbt([*BUILD, *select, *VARS], landing, incremental_db, tmp_path)
+    assert "raw.core_banking__transactions is reloaded from all its files" in result.stdout
+    assert "raw.digital__app_events is reloaded from all its files" in result.stdout
+    with duckdb.connect(str(incremental_db), read_only=True) as connection:
+        (n_raw, n_files) = connection.execute(
+            "select count(*), count(distinct _file_name) from raw.core_banking__transactions"
+        ).fetchone()
+        (n_delivered, n_delivered_files) = connection.execute(
+            f"select count(*), count(distinct filename) from read_parquet("
+            f"'{landing}/core_banking/transactions/*.parquet', filename = true)"
+        ).fetchone()
+        assert (n_raw, n_files) == (n_delivered, n_delivered_files)
+        (n_dropped,) = connection.execute(
+            "select count(*) from staging.base_core_banking__transactions"
+            f" where transaction_id = '{dropped_id}'"
+        ).fetchone()
+        (n_vanished,) = connection.execute(
+            "select count(*) from staging.base_digital__app_events where _file_name = ?",
+            [str(vanished.relative_to(landing))],
+        ).fetchone()
+    assert (n_dropped, n_vanished) == (0, 0)
+    assert differences_to_a_full_refresh("after_changes") == {}
