@@ -183,11 +183,7 @@
             insert into _raw_listing
             -- file names relative to RAW_DATA_DIR, as in _file_name
             select
-                case
-                    when starts_with(filename, '{{ raw_sql_string(raw_dir) }}/')
-                        then substr(filename, {{ (raw_dir | length) + 2 }})
-                    else filename
-                end,
+                {{ raw_relative_file_name('filename', raw_dir) }},
                 size,
                 last_modified
             from read_blob([
@@ -490,6 +486,17 @@
 {% endmacro %}
 
 
+{#- A file's name as booked and as _file_name: its path relative to
+    RAW_DATA_DIR (a path elsewhere as it is). -#}
+{% macro raw_relative_file_name(path_expression, raw_dir) -%}
+    case
+        when starts_with({{ path_expression }}, '{{ raw_sql_string(raw_dir) }}/')
+            then substr({{ path_expression }}, {{ (raw_dir | length) + 2 }})
+        else {{ path_expression }}
+    end
+{%- endmacro %}
+
+
 {#- A booked file's path: file names are relative to RAW_DATA_DIR. -#}
 {% macro raw_file_path(raw_dir, file_name) %}
     {{ return(raw_dir ~ '/' ~ file_name if not file_name.startswith('/') else file_name) }}
@@ -526,7 +533,6 @@
         order by min(file_name)
     {% endset %}
     {% set layouts = run_query(layouts_sql).rows %}
-    {% set prefix = raw_sql_string(raw_dir ~ '/') %}
     {% set view_sql %}
         create or replace view {{ target_relation }} as
         select
@@ -540,11 +546,7 @@
         union all
         select
             {{ raw_contract_select_list(contract_columns, fromjson(layout[0])) | indent(12) }},
-            case
-                when starts_with(_raw_file_path, '{{ prefix }}')
-                    then substr(_raw_file_path, {{ (raw_dir | length) + 2 }})
-                else _raw_file_path
-            end as _file_name,
+            {{ raw_relative_file_name('_raw_file_path', raw_dir) }} as _file_name,
             file_row_number + 1 as _file_row_number
         from read_parquet(
             [

@@ -238,6 +238,18 @@ def daily_batches(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return raw
 
 
+def differing_relations(connection: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """The compared relations whose rows differ between the attached `incremental` and
+    `full_refresh` warehouses, with the count of differing rows."""
+    relations = compared_relations(connection, "incremental")
+    assert relations == compared_relations(connection, "full_refresh")
+    return {
+        f"{schema}.{table}": count
+        for schema, table in relations
+        if (count := differing_rows(connection, schema, table))
+    }
+
+
 def test_thirty_daily_batches_equal_a_full_refresh(daily_batches: Path, tmp_path: Path) -> None:
     transaction_files = (daily_batches / "core_banking" / "transactions").iterdir()
     days = sorted({batch_day(file) for file in transaction_files})
@@ -292,12 +304,7 @@ def test_thirty_daily_batches_equal_a_full_refresh(daily_batches: Path, tmp_path
 
         relations = compared_relations(connection, "incremental")
         assert ("intermediate", "int_transactions_classified") in relations
-        assert relations == compared_relations(connection, "full_refresh")
-        differences = {
-            f"{schema}.{table}": count
-            for schema, table in relations
-            if (count := differing_rows(connection, schema, table))
-        }
+        differences = differing_relations(connection)
     assert differences == {}
 
 
@@ -339,13 +346,7 @@ def test_parquet_files_are_read_in_place_and_follow_new_changed_and_vanished_fil
         with duckdb.connect() as connection:
             connection.execute(f"attach '{incremental_db}' (read_only)")
             connection.execute(f"attach '{full_db}' (read_only)")
-            relations = compared_relations(connection, "incremental")
-            assert relations == compared_relations(connection, "full_refresh")
-            return {
-                f"{schema}.{table}": count
-                for schema, table in relations
-                if (count := differing_rows(connection, schema, table))
-            }
+            return differing_relations(connection)
 
     assert stage_batches(parquet, landing, days[-4]) > 0
     run_dbt([*BUILD, *select, *VARS], landing, incremental_db, tmp_path)
