@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import subprocess
@@ -51,6 +52,76 @@ def run_dbt(
     if check and result.returncode != 0:
         raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.stdout[-4000:]}")
     return result
+
+
+class InProcessDbt:
+    """dbt run in this process on one warehouse, the project parsed once.
+
+    A daily schedule's runs without a new interpreter and a parse each: a
+    run of the incremental chain on a small bank takes about 6 s this way
+    against 13 s as a `dbt` subprocess. The parse is valid for this
+    warehouse and these vars only: another warehouse (whose name dbt keeps
+    in every node) needs its own instance or `run_dbt`. The database is
+    closed after each run, so the test may open it between runs.
+    """
+
+    def __init__(
+        self,
+        raw_data_dir: Path,
+        duckdb_path: Path,
+        work_dir: Path,
+        variables: list[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        from dbt.cli.main import dbtRunner
+
+        for key, value in dbt_env(raw_data_dir, duckdb_path).items():
+            monkeypatch.setenv(key, value)
+        self.variables = variables
+        self.flags = [
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+            "--target-path",
+            str(work_dir / "target"),
+            "--log-path",
+            str(work_dir / "logs"),
+            "--no-write-json",
+        ]
+        self.messages: list[str] = []
+        parsed = dbtRunner().invoke(["parse", *variables, *self.flags])
+        if not parsed.success:
+            raise AssertionError(f"dbt parse failed: {parsed.exception}")
+        self.runner = dbtRunner(manifest=parsed.result, callbacks=[self._keep_message])
+
+    def _keep_message(self, event: object) -> None:
+        # the project's own log lines (`log(..., info=true)` in macros and hooks)
+        if event.info.name == "JinjaLogInfo":  # type: ignore[attr-defined]
+            self.messages.append(event.info.msg)  # type: ignore[attr-defined]
+
+    def invoke(self, args: list[str]) -> str:
+        """Run dbt with `args` and this instance's vars; returns the project's log lines."""
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+        self.messages = []
+        try:
+            result = self.runner.invoke([*args, *self.variables, *self.flags])
+        finally:
+            # dbt-duckdb keeps the database open in the process after a run; a
+            # read-only connection of the test to the same file would be refused
+            # (no environment to close when the run failed before connecting)
+            with contextlib.suppress(Exception):
+                DuckDBConnectionManager.env().close()
+            DuckDBConnectionManager.close_all_connections()
+        if not result.success:
+            failures = [
+                f"{node.node.name}: {node.message}"
+                for node in getattr(result.result, "results", [])
+                if str(node.status) in {"error", "fail"}
+            ]
+            raise AssertionError(f"dbt {' '.join(args)} failed: {result.exception or failures}")
+        return "\n".join(self.messages)
 
 
 def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -16,6 +16,8 @@ arrives days later, and a customer record that merges two persons.
 from __future__ import annotations
 
 import csv
+import fcntl
+import shutil
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -23,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PROJECT_DIR, run_dbt, session_dir
+from conftest import PROJECT_DIR, InProcessDbt, run_dbt, session_dir
 
 DAILY_BATCHES = 30
 SELECTOR = [
@@ -210,32 +212,45 @@ def rewritten_share(connection: duckdb.DuckDBPyConnection, table: str) -> float:
 
 @pytest.fixture(scope="module")
 def daily_batches(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bank of this module, generated once per session: the xdist workers that run
+    its tests share it, so the first one generates it under a lock."""
     raw = session_dir(tmp_path_factory) / "incremental_raw"
-    if not raw.exists():
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "bank_segments.generate",
-                "--persons",
-                "60",
-                "--seed",
-                "23",
-                "--out",
-                str(raw),
-                "--format",
-                "csv",
-                "--days",
-                str(DAILY_BATCHES),
-                "--quiet",
-            ],
-            cwd=PROJECT_DIR,
-            check=True,
-        )
-        transaction_files = (raw / "core_banking" / "transactions").glob("batch_*.csv")
-        days = sorted({batch_day(file) for file in transaction_files})
-        add_corrections(raw, days[-DAILY_BATCHES:])
+    with open(f"{raw}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not raw.exists():
+            # into a folder of its own first: a failed generation leaves no half bank
+            partial = raw.with_name(f"{raw.name}.partial")
+            shutil.rmtree(partial, ignore_errors=True)
+            generate_daily_batches(partial)
+            partial.rename(raw)
+        fcntl.flock(lock, fcntl.LOCK_UN)
     return raw
+
+
+def generate_daily_batches(raw: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bank_segments.generate",
+            "--persons",
+            "60",
+            "--seed",
+            "23",
+            "--out",
+            str(raw),
+            "--format",
+            "csv",
+            "--days",
+            str(DAILY_BATCHES),
+            "--quiet",
+        ],
+        cwd=PROJECT_DIR,
+        check=True,
+    )
+    transaction_files = (raw / "core_banking" / "transactions").glob("batch_*.csv")
+    days = sorted({batch_day(file) for file in transaction_files})
+    add_corrections(raw, days[-DAILY_BATCHES:])
 
 
 def differing_relations(connection: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -250,7 +265,9 @@ def differing_relations(connection: duckdb.DuckDBPyConnection) -> dict[str, int]
     }
 
 
-def test_thirty_daily_batches_equal_a_full_refresh(daily_batches: Path, tmp_path: Path) -> None:
+def test_thirty_daily_batches_equal_a_full_refresh(
+    daily_batches: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     transaction_files = (daily_batches / "core_banking" / "transactions").iterdir()
     days = sorted({batch_day(file) for file in transaction_files})
     daily_days = days[-DAILY_BATCHES:]
@@ -258,13 +275,14 @@ def test_thirty_daily_batches_equal_a_full_refresh(daily_batches: Path, tmp_path
     incremental_db = tmp_path / "incremental.duckdb"
     select = ["--select", *SELECTOR]
 
-    # history up to the day before the daily batches, then one run per batch
+    # history up to the day before the daily batches, then one run per batch, each
+    # in this process on one parse of the project (as a scheduler's worker would)
     assert stage_batches(daily_batches, landing, days[-DAILY_BATCHES - 1]) > 0
-    run_dbt([*BUILD, *select, *VARS], landing, incremental_db, tmp_path)
+    dbt = InProcessDbt(landing, incremental_db, tmp_path, VARS, monkeypatch)
+    dbt.invoke([*BUILD, *select])
     for day in daily_days:
         assert stage_batches(daily_batches, landing, day) > 0, f"no batch files for {day}"
-        result = run_dbt([*BUILD, *select, *VARS], landing, incremental_db, tmp_path)
-        assert "loaded now" in result.stdout
+        assert "loaded now" in dbt.invoke([*BUILD, *select])
 
     full_db = tmp_path / "full_refresh.duckdb"
     run_dbt([*BUILD, *select, *VARS, "--full-refresh"], landing, full_db, tmp_path)
@@ -326,7 +344,7 @@ def parquet_copy(source: Path, target: Path) -> int:
 
 
 def test_parquet_files_are_read_in_place_and_follow_new_changed_and_vanished_files(
-    daily_batches: Path, tmp_path: Path
+    daily_batches: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Parquet raw files are read through the raw views: daily runs equal a full refresh,
     and a file rewritten or removed after it was loaded reloads its table."""
@@ -349,10 +367,11 @@ def test_parquet_files_are_read_in_place_and_follow_new_changed_and_vanished_fil
             return differing_relations(connection)
 
     assert stage_batches(parquet, landing, days[-4]) > 0
-    run_dbt([*BUILD, *select, *VARS], landing, incremental_db, tmp_path)
+    dbt = InProcessDbt(landing, incremental_db, tmp_path, VARS, monkeypatch)
+    dbt.invoke([*BUILD, *select])
     for day in days[-3:]:
         assert stage_batches(parquet, landing, day) > 0, f"no batch files for {day}"
-        run_dbt([*BUILD, *select, *VARS], landing, incremental_db, tmp_path)
+        dbt.invoke([*BUILD, *select])
     with duckdb.connect(str(incremental_db), read_only=True) as connection:
         (table_type,) = connection.execute(
             "select table_type from information_schema.tables"
@@ -386,9 +405,9 @@ def test_parquet_files_are_read_in_place_and_follow_new_changed_and_vanished_fil
     rewritten.rename(transactions)
     vanished = sorted((landing / "digital" / "app_events").glob("*.parquet"))[0]
     vanished.unlink()
-    result = run_dbt([*BUILD, *select, *VARS], landing, incremental_db, tmp_path)
-    assert "raw.core_banking__transactions is reloaded from all its files" in result.stdout
-    assert "raw.digital__app_events is reloaded from all its files" in result.stdout
+    messages = dbt.invoke([*BUILD, *select])
+    assert "raw.core_banking__transactions is reloaded from all its files" in messages
+    assert "raw.digital__app_events is reloaded from all its files" in messages
     with duckdb.connect(str(incremental_db), read_only=True) as connection:
         (n_raw, n_files) = connection.execute(
             "select count(*), count(distinct _file_name) from raw.core_banking__transactions"
