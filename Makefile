@@ -95,7 +95,10 @@ fixture-build: fixture  ## dbt build on the fixture
 
 pytest: install
 	@echo "==> pytest"
-	@FIXTURE_DB=$(FIXTURE_DB) FIXTURE_DIR=$(FIXTURE_DIR) $(BIN)/pytest -q -n 2 --durations=10 tests/python
+	@# --maxschedchunk 1: two tests per worker to start with, then one at a time, so
+	@# that the long_running tests (collected first) go to both workers
+	@FIXTURE_DB=$(FIXTURE_DB) FIXTURE_DIR=$(FIXTURE_DIR) $(BIN)/pytest -q -n 2 --maxschedchunk 1 \
+	  --durations=10 tests/python
 
 browser:  ## Debian's Chromium for the dashboard screenshot test (no-op when present)
 	@bash scripts/install_chromium.sh

@@ -16,6 +16,7 @@ import itertools
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -23,7 +24,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -174,6 +175,17 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Stop a process started in a session of its own, then whatever it left running.
+
+    Chromium's helper processes (crash handler, GPU, renderer) outlive the browser
+    process for a moment and keep writing to the profile, which then cannot be removed.
+    """
+    _stop(process)
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
 class DevTools:
     """A minimal DevTools-protocol client for one page target."""
 
@@ -228,7 +240,12 @@ def chromium_page(width: int, height: int, timeout: float = 30.0) -> Iterator[De
             f"--window-size={width},{height}",
             "about:blank",
         ]
-        browser = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        browser = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             port = _devtools_port(Path(profile), browser, timeout)
             targets = json.loads(_get(f"http://127.0.0.1:{port}/json/list"))
@@ -236,7 +253,7 @@ def chromium_page(width: int, height: int, timeout: float = 30.0) -> Iterator[De
             with connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=timeout) as ws:
                 yield DevTools(ws)
         finally:
-            _stop(browser)
+            _stop_group(browser)
 
 
 def _state(tools: DevTools) -> PageState:

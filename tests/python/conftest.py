@@ -156,6 +156,14 @@ def fixture_db(fixture_dir: Path) -> Iterator[Path]:
 FAULT_TALLY = PROJECT_DIR / "reports" / "fault_injection.txt"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Tests of several minutes first (stable order otherwise). With `--maxschedchunk 1`
+    # (make pytest) xdist gives each worker two tests to start with, then one at a time:
+    # the workers start on the long tests instead of one running the last one alone at
+    # the end. Tests sharing a module fixture stay next to each other (one build).
+    items.sort(key=lambda item: item.get_closest_marker("long_running") is None)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # The fault-injection tally of an earlier run must not pass for this one's.
     if not hasattr(config, "workerinput"):

@@ -265,6 +265,7 @@ def differing_relations(connection: duckdb.DuckDBPyConnection) -> dict[str, int]
     }
 
 
+@pytest.mark.long_running
 def test_thirty_daily_batches_equal_a_full_refresh(
     daily_batches: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -343,6 +344,7 @@ def parquet_copy(source: Path, target: Path) -> int:
     return copied
 
 
+@pytest.mark.long_running
 def test_parquet_files_are_read_in_place_and_follow_new_changed_and_vanished_files(
     daily_batches: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -41,6 +41,7 @@ def parsed(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, dict]:
     return parse_project(tmp_path_factory.mktemp("segments_parse"))
 
 
+@pytest.mark.long_running
 def test_backfill_replay_equals_daily_runs(parsed, tmp_path_factory) -> None:
     """60 days, one dbt run per day versus `run_backfill`: identical history.
 

@@ -75,9 +75,16 @@ class Build:
 
 def _build_staging(raw_dir: Path, work_dir: Path, variables: dict[str, object]) -> Build:
     database = work_dir / "warehouse.duckdb"
-    run_dbt(["seed"], raw_dir, database, work_dir)
-    # buildable: not the tests that also read models downstream of staging
-    args = ["build", "--select", "staging", "--indirect-selection", "buildable"]
+    # the seeds and staging in one invocation (one parse); buildable: not the
+    # tests that also read models downstream of staging
+    args = [
+        "build",
+        "--select",
+        "staging",
+        "resource_type:seed",
+        "--indirect-selection",
+        "buildable",
+    ]
     args += ["--vars", json.dumps(variables)]
     run_dbt(args, raw_dir, database, work_dir)
     return Build(raw_dir, database)
