@@ -61,7 +61,7 @@
 {#- The entries to evaluate: all, or the segments of the var `segment_ids`
     and the segments they refer to (transitively). -#}
 {% macro segment_entries_to_evaluate(entries) -%}
-    {%- set selected = var('segment_ids', none) -%}
+    {%- set selected = segment_ids_selected() -%}
     {%- if not selected -%}{{ return(entries) }}{%- endif -%}
     {%- set by_id = {} -%}
     {%- for entry in entries -%}{%- do by_id.update({entry.id: entry}) -%}{%- endfor -%}

@@ -19,9 +19,19 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The segment ids of the dbt var `segment_ids`: a list, or one text of ids
+    separated by commas (as sqlfluff passes vars); none when unset. -#}
+{% macro segment_ids_selected() -%}
+    {%- set selected = var('segment_ids', none) -%}
+    {%- if selected is string -%}
+        {%- set selected = selected.split(',') | map('trim') | reject('equalto', '') | list -%}
+    {%- endif -%}
+    {{ return(selected if selected else none) }}
+{%- endmacro %}
+
 {#- Restrict to the segments of the dbt var `segment_ids` (unit tests). -#}
 {% macro segment_selection_filter(column) -%}
-    {%- set selected = var('segment_ids', none) -%}
+    {%- set selected = segment_ids_selected() -%}
     {%- if selected -%}
         {{ column }} in ('{{ selected | join("', '") }}')
     {%- else -%}
