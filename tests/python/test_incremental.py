@@ -277,7 +277,7 @@ def test_thirty_daily_batches_equal_a_full_refresh(
     select = ["--select", *SELECTOR]
 
     # history up to the day before the daily batches, then one run per batch, each
-    # in this process on one parse of the project (as a scheduler's worker would)
+    # in this process on one parse of the project (the same SQL as the dbt CLI runs)
     assert stage_batches(daily_batches, landing, days[-DAILY_BATCHES - 1]) > 0
     dbt = InProcessDbt(landing, incremental_db, tmp_path, VARS, monkeypatch)
     dbt.invoke([*BUILD, *select])
