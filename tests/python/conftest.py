@@ -74,21 +74,13 @@ class InProcessDbt:
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
         from dbt.cli.main import dbtRunner
+        from segment_warehouse import dbt_flags
 
         for key, value in dbt_env(raw_data_dir, duckdb_path).items():
             monkeypatch.setenv(key, value)
         self.variables = variables
-        self.flags = [
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(work_dir / "target"),
-            "--log-path",
-            str(work_dir / "logs"),
-            "--no-write-json",
-        ]
+        # --quiet leaves the callbacks their events
+        self.flags = dbt_flags(work_dir, PROJECT_DIR)
         self.messages: list[str] = []
         parsed = dbtRunner().invoke(["parse", *variables, *self.flags])
         if not parsed.success:
