@@ -61,19 +61,85 @@
 {%- endmacro %}
 
 
-{#- Point-in-time staging models: a version whose key is recomputed, i.e.
-    one parsed since this model's last run, or loaded after the latest
-    version it holds (known now because as_of_date moved on). With an empty
-    table every key is recomputed. -#}
-{% macro changed_version_condition() -%}
-    (
-        _processed_at > (
-            select coalesce(max(_processed_at), cast('1900-01-01' as timestamp)) from {{ this }}
+{#- Point-in-time staging models, incremental runs: what this model held
+    after its last run, as constants (read when the model runs, after its
+    upstream models), so that DuckDB filters the versions while it scans
+    them and skips the row groups written before. `processed_at` and
+    `loaded_at` are the latest `_processed_at` and `_loaded_at` held; both are
+    1900-01-01 when the table is empty or when the pre-hook
+    (rewind_before_as_of_date) is about to empty it. -#}
+{% macro previous_version_marks() -%}
+    {%- set none_yet = "cast('1900-01-01' as timestamp)" -%}
+    {%- if not execute -%}
+        {{ return({'processed_at': none_yet, 'loaded_at': none_yet}) }}
+    {%- endif -%}
+    {%- set marks_sql -%}
+        with held as (
+            select
+                max(_processed_at) as processed_at,
+                max(_loaded_at) as loaded_at,
+                coalesce(max(cast(_loaded_at as date)) > {{ as_of_date() }}, false) as is_rewound
+            from {{ this }}
         )
-        or _loaded_at > (
-            select coalesce(max(_loaded_at), cast('1900-01-01' as timestamp)) from {{ this }}
+
+        select
+            case when not is_rewound then strftime(processed_at, '%Y-%m-%d %H:%M:%S.%f') end,
+            case when not is_rewound then strftime(loaded_at, '%Y-%m-%d %H:%M:%S.%f') end
+        from held
+    {%- endset -%}
+    {%- set row = run_query(marks_sql).rows[0] -%}
+    {%- set marks = {} -%}
+    {%- for name, value in [('processed_at', row[0]), ('loaded_at', row[1])] -%}
+        {%- do marks.update({name: none_yet if value is none else "cast('" ~ value ~ "' as timestamp)"}) -%}
+    {%- endfor -%}
+    {{ return(marks) }}
+{%- endmacro %}
+
+
+{#- Point-in-time staging models, incremental runs: the latest version of
+    every key whose latest version changed since this model's last run.
+    `relation` holds the valid versions known on as_of_date. A version is new
+    when it was parsed since the last run, or loaded after the latest version
+    held (known now because as_of_date moved on). Every known version of a
+    key with a new version is ranked on the narrow ordering columns only; a
+    key whose latest version is still the one held gets no row, so
+    delete+insert leaves its row as it is and the models downstream see no
+    change (`_processed_at` moves only for changed rows). The ordering
+    columns with the key identify a version (file name and line are unique
+    per row). Renders a complete select statement. -#}
+{% macro changed_latest_versions(relation, partition_by, order_by) -%}
+    {%- set marks = previous_version_marks() -%}
+    {%- set ranked_columns = partition_by + order_by -%}
+    with new_versions as {{ inlined_cte() }} (
+        -- two branches, not one OR: each range filter is pushed into the scan
+        select * from {{ relation }}
+        where _processed_at > {{ marks.processed_at }}
+        union all
+        select * from {{ relation }}
+        where
+            _loaded_at > {{ marks.loaded_at }}
+            and _processed_at <= {{ marks.processed_at }}
+    ),
+
+    versions_of_new_keys as (
+        select {{ ranked_columns | join(', ') }}
+        from {{ relation }}
+        where ({{ partition_by | join(', ') }}) in (
+            select {{ partition_by | join(', ') }} from new_versions
         )
+    ),
+
+    latest_of_new_keys as (
+        {{ latest_version_per_key('versions_of_new_keys', partition_by, order_by) }}
     )
+
+    select new_versions.*
+    from new_versions
+    inner join latest_of_new_keys
+        on
+        {%- for column in ranked_columns %}
+            {% if not loop.first %}and {% endif %}new_versions.{{ column }} = latest_of_new_keys.{{ column }}
+        {%- endfor %}
 {%- endmacro %}
 
 
@@ -91,7 +157,9 @@
       or a counterparty account did (internal transfers);
     - the FX rate of its currency and month changed.
     Seed changes other than FX rates (transaction codes, merchant categories)
-    need `--full-refresh`. -#}
+    need `--full-refresh`. The accounts a run classified with are kept in
+    `<model>__accounts` (post-hook), so that the next run compares about
+    200,000 accounts instead of reading them from every stored row. -#}
 {#- The work table `<model>__affected` of the rows an incremental run of
     the current model recomputes. -#}
 {% macro affected_work_table() -%}
@@ -100,16 +168,53 @@
     )) }}
 {%- endmacro %}
 
+{#- The accounts (with the attributes the model copies) that the last run
+    of int_transactions_classified classified with. -#}
+{% macro classified_accounts_table() -%}
+    {{ return(api.Relation.create(
+        database=this.database, schema=this.schema, identifier=this.identifier ~ '__accounts'
+    )) }}
+{%- endmacro %}
+
+{#- What int_transactions_classified held after its last run, as literals
+    read when the pre-hook renders (before its first statement runs), so
+    that DuckDB filters the new versions while it scans staging:
+    `is_empty` is true for an empty table and for a replay the first
+    statement is about to empty. -#}
+{% macro classified_previous_run() -%}
+    {%- if not execute -%}
+        {{ return({'is_empty': true}) }}
+    {%- endif -%}
+    {%- set previous_sql -%}
+        select
+            count(*) = 0 or coalesce(max(booked_date) > {{ as_of_date() }}, false) as is_empty,
+            strftime(max(_processed_at), '%Y-%m-%d %H:%M:%S.%f') as processed_at,
+            strftime(max(booked_date), '%Y-%m-%d') as booked_date
+        from {{ this }}
+    {%- endset -%}
+    {%- set row = run_query(previous_sql).rows[0] -%}
+    {{ return({
+        'is_empty': row[0],
+        'processed_at': "cast('" ~ row[1] ~ "' as timestamp)",
+        'booked_date': "cast('" ~ row[2] ~ "' as date)"
+    }) }}
+{%- endmacro %}
+
 {% macro classified_transactions_pre_hooks() -%}
     {%- if is_incremental() -%}
         {%- set affected = affected_work_table() -%}
+        {%- set previous_run = classified_previous_run() -%}
+        {%- set accounts_held = adapter.get_relation(
+            database=this.database, schema=this.schema, identifier=this.identifier ~ '__accounts'
+        ) -%}
+        {%- set version_columns = 'transaction_id, account_id, booked_date, reversal_of_transaction_id' -%}
         delete from {{ this }}
         where (select max(booked_date) from {{ this }}) > {{ as_of_date() }};
 
         create or replace table {{ affected }} as
         with
 
-        -- read four times: inlined, not a copy of every transaction
+        -- read several times: inlined, not a copy of every transaction
         transactions as {{ inlined_cte() }} (
             select * from {{ ref('stg_core_banking__transactions') }}
         ),
@@ -122,29 +227,32 @@
             select * from {{ ref('int_fx_rates_resolved') }}
         ),
 
-        previous_run as (
-            select
-                max(_processed_at) as processed_at,
-                max(booked_date) as booked_date,
-                count(*) as n_rows
-            from {{ this }}
-        ),
-
         new_versions as (
-            select transactions.*
-            from transactions
-            cross join previous_run
+            -- only the columns used below, and the previous run's marks as
+            -- literals: each branch's range filter is pushed into the scan
+            {%- if previous_run.is_empty %}
+            select {{ version_columns }} from transactions
+            {%- else %}
+            select {{ version_columns }} from transactions
+            where _processed_at > {{ previous_run.processed_at }}
+            union all
+            select {{ version_columns }} from transactions
             where
-                previous_run.n_rows = 0
-                or transactions._processed_at > previous_run.processed_at
-                or transactions.booked_date > previous_run.booked_date
+                booked_date > {{ previous_run.booked_date }}
+                and _processed_at <= {{ previous_run.processed_at }}
+            {%- endif %}
         ),
 
         stored_accounts as (
+            {%- if accounts_held is not none %}
+            select * from {{ accounts_held }}
+            {%- else %}
+            -- no accounts kept yet (a warehouse built before they were): as held by the rows
             select distinct
                 account_id, customer_id, person_id, product_code, product_family, currency,
                 is_savings_family, is_investment_family, is_credit_family
             from {{ this }}
+            {%- endif %}
         ),
 
         changed_accounts as (
@@ -248,10 +356,20 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Drops the work table and keeps the accounts this run classified with
+    (on a full build too). Nothing on adapters that build the model as a
+    table. -#}
 {% macro classified_transactions_post_hook() -%}
     {%- if is_incremental() -%}
-        drop table if exists {{ affected_work_table() }}
-    {%- endif -%}
+        drop table if exists {{ affected_work_table() }};
+    {%- endif %}
+    {%- if incremental_materialization() == 'incremental' %}
+        create or replace table {{ classified_accounts_table() }} as
+        select
+            account_id, customer_id, person_id, product_code, product_family, currency,
+            is_savings_family, is_investment_family, is_credit_family
+        from {{ ref('int_accounts_classified') }}
+    {%- endif %}
 {%- endmacro %}
 
 

@@ -12,7 +12,7 @@ with
 
 -- read several times (latest-version pick, incremental key filter):
 -- inlined_cte() reads the table again instead of keeping a copy of every
--- version, here and in the next two CTEs
+-- version, here and in the next CTE
 versions as {{ inlined_cte() }} (
     select * from {{ ref('base_core_banking__transactions') }}
 ),
@@ -26,25 +26,19 @@ known_versions as {{ inlined_cte() }} (
         and cast(_loaded_at as date) <= {{ as_of_date() }}
 ),
 
-candidate_versions as {{ inlined_cte() }} (
-    -- incremental runs rank again only the keys with a new version
-    select *
-    from known_versions
-    {%- if is_incremental() %}
-        where transaction_id in (
-            select transaction_id
-            from known_versions
-            where {{ changed_version_condition() }}
-        )
-    {%- endif %}
-),
-
 -- the latest load wins (pending, then booked or reversed); ties go to
 -- the later file and line (unique per row: deterministic)
 latest_versions as (
-    {{ latest_version_per_key(
-        'candidate_versions', ['transaction_id'], ['_loaded_at', '_file_name', '_file_row_number']
-    ) }}
+    {%- if is_incremental() %}
+        -- incremental: only the keys whose latest version changed (macros/incremental)
+        {{ changed_latest_versions(
+            'known_versions', ['transaction_id'], ['_loaded_at', '_file_name', '_file_row_number']
+        ) }}
+    {%- else %}
+        {{ latest_version_per_key(
+            'known_versions', ['transaction_id'], ['_loaded_at', '_file_name', '_file_row_number']
+        ) }}
+    {%- endif %}
 ),
 
 final as (
