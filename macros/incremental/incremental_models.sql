@@ -204,8 +204,9 @@
     {%- if is_incremental() -%}
         {%- set affected = affected_work_table() -%}
         {%- set previous_run = classified_previous_run() -%}
+        {%- set accounts_table = classified_accounts_table() -%}
         {%- set accounts_held = adapter.get_relation(
-            database=this.database, schema=this.schema, identifier=this.identifier ~ '__accounts'
+            database=accounts_table.database, schema=accounts_table.schema, identifier=accounts_table.identifier
         ) -%}
         {%- set version_columns = 'transaction_id, account_id, booked_date, reversal_of_transaction_id' -%}
         delete from {{ this }}
