@@ -168,6 +168,15 @@
     )) }}
 {%- endmacro %}
 
+{#- The account attributes int_transactions_classified copies onto its rows:
+    a change of any of them recomputes the account's months. -#}
+{% macro classified_account_columns() -%}
+    {{ return([
+        'account_id', 'customer_id', 'person_id', 'product_code', 'product_family', 'currency',
+        'is_savings_family', 'is_investment_family', 'is_credit_family'
+    ]) }}
+{%- endmacro %}
+
 {#- The accounts (with the attributes the model copies) that the last run
     of int_transactions_classified classified with. -#}
 {% macro classified_accounts_table() -%}
@@ -249,9 +258,7 @@
             select * from {{ accounts_held }}
             {%- else %}
             -- no accounts kept yet (a warehouse built before they were): as held by the rows
-            select distinct
-                account_id, customer_id, person_id, product_code, product_family, currency,
-                is_savings_family, is_investment_family, is_credit_family
+            select distinct {{ classified_account_columns() | join(', ') }}
             from {{ this }}
             {%- endif %}
         ),
@@ -264,14 +271,9 @@
             where
                 stored_accounts.account_id is null
                 or accounts.account_id is null
-                or stored_accounts.customer_id is distinct from accounts.customer_id
-                or stored_accounts.person_id is distinct from accounts.person_id
-                or stored_accounts.product_code is distinct from accounts.product_code
-                or stored_accounts.product_family is distinct from accounts.product_family
-                or stored_accounts.currency is distinct from accounts.currency
-                or stored_accounts.is_savings_family is distinct from accounts.is_savings_family
-                or stored_accounts.is_investment_family is distinct from accounts.is_investment_family
-                or stored_accounts.is_credit_family is distinct from accounts.is_credit_family
+                {%- for column in classified_account_columns()[1:] %}
+                or stored_accounts.{{ column }} is distinct from accounts.{{ column }}
+                {%- endfor %}
         ),
 
         stored_fx_rates as (
@@ -366,9 +368,7 @@
     {%- endif %}
     {%- if incremental_materialization() == 'incremental' %}
         create or replace table {{ classified_accounts_table() }} as
-        select
-            account_id, customer_id, person_id, product_code, product_family, currency,
-            is_savings_family, is_investment_family, is_credit_family
+        select {{ classified_account_columns() | join(', ') }}
         from {{ ref('int_accounts_classified') }}
     {%- endif %}
 {%- endmacro %}
