@@ -537,3 +537,200 @@
         order by {{ order_by | join(' desc, ') }} desc
     ) = 1
 {%- endmacro %}
+
+
+{#- int_person_months_spined is rebuilt per person and month. The values of a
+    person-month depend only on whether the pair belongs to the spine, on its
+    row of int_person_months_aggregated and on its salary credits; the months
+    before as_of_date's month do not depend on as_of_date. The pre-hooks
+    (incremental runs only) write what to recompute to two work tables and
+    delete its rows:
+    - `<model>__affected_persons` (person_id, from_month): every month from
+      from_month on. Persons whose spine changes shape (new, gone, or a
+      different first month: first relationship, `max_history_months`) from
+      their first month; other persons from the month after the last one held
+      (the months a new as_of_date adds);
+    - `<model>__affected` (person_id, month): person-months whose aggregate
+      was written since this model's last run or is gone, and person-months
+      whose salary differs from the one held.
+    Months from as_of_date's month on are deleted first (a replay). -#}
+{% macro person_months_spine_affected_persons_table() -%}
+    {{ return(api.Relation.create(
+        database=this.database, schema=this.schema, identifier=this.identifier ~ '__affected_persons'
+    )) }}
+{%- endmacro %}
+
+{% macro person_months_spine_pre_hooks() -%}
+    {%- if is_incremental() -%}
+        {%- set affected = affected_work_table() -%}
+        {%- set affected_persons = person_months_spine_affected_persons_table() -%}
+        {%- set held_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+        {%- if '_processed_at' not in held_columns %}
+        -- built before the spine was incremental: rebuilt in full
+        alter table {{ this }} add column _processed_at timestamp;
+        delete from {{ this }};
+        {%- endif %}
+        delete from {{ this }}
+        where month >= {{ month_start(as_of_date()) }};
+
+        create or replace table {{ affected_persons }} as
+        with
+
+        persons as (
+            select * from {{ ref('int_persons_profiled') }}
+        ),
+
+        run_dates as (
+            select
+                {{ add_months(month_start(as_of_date()), -var('max_history_months', 1200)) }} as first_month,
+                {{ add_months(month_start(as_of_date()), -1) }} as last_month
+        ),
+
+        expected_persons as (
+            select
+                persons.person_id,
+                case
+                    when persons.first_relationship_month > run_dates.first_month
+                        then persons.first_relationship_month
+                    else run_dates.first_month
+                end as first_month,
+                run_dates.last_month
+            from persons
+            cross join run_dates
+            where persons.first_relationship_month <= run_dates.last_month
+        ),
+
+        stored_persons as (
+            select
+                person_id,
+                min(month) as first_month,
+                max(month) as last_month
+            from {{ this }}
+            group by person_id
+        ),
+
+        compared as (
+            select
+                coalesce(expected_persons.person_id, stored_persons.person_id) as person_id,
+                expected_persons.person_id is null
+                or stored_persons.person_id is null
+                or expected_persons.first_month <> stored_persons.first_month as is_reshaped,
+                stored_persons.last_month as stored_last_month,
+                expected_persons.last_month as expected_last_month
+            from expected_persons
+            full outer join stored_persons
+                on expected_persons.person_id = stored_persons.person_id
+        )
+
+        select
+            person_id,
+            case
+                when is_reshaped then cast('0001-01-01' as date)
+                else {{ add_months('stored_last_month', 1) }}
+            end as from_month
+        from compared
+        where is_reshaped or stored_last_month < expected_last_month;
+
+        create or replace table {{ affected }} as
+        with
+
+        person_months as (
+            select * from {{ ref('int_person_months_aggregated') }}
+        ),
+
+        income_credits as (
+            select * from {{ ref('int_income_credits_classified') }}
+        ),
+
+        previous_run as (
+            {%- if '_processed_at' in held_columns %}
+            select max(_processed_at) as processed_at
+            from {{ this }}
+            {%- else %}
+            select cast(null as timestamp) as processed_at
+            {%- endif %}
+        ),
+
+        salary_months as (
+            {{ salary_months_of('income_credits') }}
+        ),
+
+        stored_salary_months as (
+            select person_id, month, salary_eur, n_salary_credits
+            from {{ this }}
+            where n_salary_credits > 0
+        ),
+
+        affected_months as (
+            select person_months.person_id, person_months.month
+            from person_months
+            cross join previous_run
+            where person_months._processed_at > previous_run.processed_at
+
+            union
+
+            -- an aggregate held before and gone since (persons merged away,
+            -- transactions cancelled): every aggregate counts one transaction
+            select stored.person_id, stored.month
+            from {{ this }} as stored
+            left join person_months
+                on
+                    stored.person_id = person_months.person_id
+                    and stored.month = person_months.month
+            where stored.n_transactions > 0 and person_months.person_id is null
+
+            union
+
+            select
+                coalesce(salary_months.person_id, stored_salary_months.person_id) as person_id,
+                coalesce(salary_months.month, stored_salary_months.month) as month  -- noqa: RF04
+            from salary_months
+            full outer join stored_salary_months
+                on
+                    salary_months.person_id = stored_salary_months.person_id
+                    and salary_months.month = stored_salary_months.month
+            where
+                salary_months.person_id is null
+                or stored_salary_months.person_id is null
+                or salary_months.salary_eur <> stored_salary_months.salary_eur
+                or salary_months.n_salary_credits <> stored_salary_months.n_salary_credits
+        )
+
+        select * from affected_months
+        where person_id is not null and month is not null;
+
+        delete from {{ this }} as stored
+        using {{ affected_persons }} as affected_persons
+        where
+            stored.person_id = affected_persons.person_id
+            and stored.month >= affected_persons.from_month;
+
+        delete from {{ this }} as stored
+        using {{ affected }} as affected
+        where
+            stored.person_id = affected.person_id
+            and stored.month = affected.month
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Salary per person and booking month (column `month`): the salary
+    columns of int_person_months_spined, also compared by its pre-hook. -#}
+{% macro salary_months_of(income_credits) -%}
+    select
+        person_id,
+        -- `month` is the name the public interface uses
+        booked_month as month,  -- noqa: RF04
+        cast(sum(amount_eur) as decimal(18, 4)) as salary_eur,
+        count(*) as n_salary_credits
+    from {{ income_credits }}
+    where is_salary
+    group by person_id, booked_month
+{%- endmacro %}
+
+{#- Drops the work tables of an incremental run. -#}
+{% macro person_months_spine_post_hooks() -%}
+    {%- if is_incremental() -%}
+        drop table if exists {{ affected_work_table() }};
+        drop table if exists {{ person_months_spine_affected_persons_table() }}
+    {%- endif %}
+{%- endmacro %}

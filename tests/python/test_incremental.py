@@ -10,7 +10,8 @@ read them must hold the same rows in both, apart from `_processed_at` (the
 time of the run that wrote a row). Some daily batches carry corrections of
 history (`add_corrections`): a reversal and a status change of transactions
 booked months before, a late arrival, an orphan transaction whose account
-arrives days later, and a customer record that merges two persons.
+arrives days later, a person-month that gains its only transaction and loses
+it again, and a customer record that merges two persons.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ SELECTOR = [
     "+int_account_balances_carried",
     "+int_person_spending_categories_aggregated",
     "+int_income_credits_classified",
+    "+int_person_months_spined",
 ]
 BUILD = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
 VARS = ["--vars", "{clv_sql_fallback: true}"]
@@ -58,12 +60,37 @@ def write_batch(path: Path, header: list[str], rows: list[dict[str, str]]) -> No
         writer.writerows(rows)
 
 
+def account_without_bookings(raw: Path, month: str) -> str:
+    """An account of a dormant customer person, open before `month` (YYYY-MM), none
+    of whose person's accounts has a transaction booked in that month."""
+    _, persons = read_rows(raw / "_ground_truth" / "persons.csv")
+    accounts: list[dict[str, str]] = []
+    for file in sorted((raw / "core_banking" / "accounts").glob("batch_*.csv")):
+        accounts += read_rows(file)[1]
+    booked_months: set[tuple[str, str]] = set()
+    for file in sorted((raw / "core_banking" / "transactions").glob("batch_*.csv")):
+        booked_months |= {(row["account_id"], row["booked_at"][:7]) for row in read_rows(file)[1]}
+    for person in persons:
+        if person["is_dormant"] != "true" or person["is_prospect"] == "true":
+            continue
+        customer_ids = set(person["customer_ids"].replace("|", ";").split(";"))
+        held = [row for row in accounts if row["customer_id"] in customer_ids]
+        if held and all((row["account_id"], month) not in booked_months for row in held):
+            opened = [row for row in held if row["opened_at"][:7] < month]
+            if opened:
+                return opened[0]["account_id"]
+    raise AssertionError(f"no dormant person without bookings in {month}")
+
+
 def add_corrections(raw: Path, daily_days: list[str]) -> None:
     """Daily batches that touch history, on top of the generated ones.
 
     - day 6: a REVERSAL of a transaction booked months before, a transaction
       booked two months before it arrives, a booked transaction whose new
       version is `reversed`, and a transaction on an account not delivered yet;
+      a transaction booked in the month before, the only one of its person in
+      that month;
+    - day 8: that transaction `reversed` (its person-month is empty again);
     - day 10: that account (the orphan becomes valid);
     - day 13: a customer record sharing the national id of one person and the
       email of another (the two persons merge, with their history).
@@ -115,11 +142,29 @@ def add_corrections(raw: Path, daily_days: list[str]) -> None:
         value_date=booked_before(day, 1)[:10],
         _loaded_at=loaded_at(day),
     )
+    quiet_month = (date.fromisoformat(day).replace(day=1) - timedelta(days=1)).isoformat()[:7]
+    lonely = dict(late_template)
+    lonely.update(
+        transaction_id="TXCORRECTIONLONELY",
+        account_id=account_without_bookings(raw, quiet_month),
+        # a card payment: no salary, so only its aggregate marks the month
+        direction="debit",
+        transaction_code="CARD_PURCHASE",
+        purpose_code="",
+        booked_at=f"{quiet_month}-15T10:00:00Z",
+        value_date=f"{quiet_month}-15",
+        _loaded_at=loaded_at(day),
+    )
     write_batch(
         transactions_dir / f"batch_{day}_corrections.csv",
         header,
-        [reversal, late, status_change, orphan],
+        [reversal, late, status_change, orphan, lonely],
     )
+
+    day = daily_days[7]
+    cancelled = dict(lonely)
+    cancelled.update(status="reversed", _loaded_at=loaded_at(day))
+    write_batch(transactions_dir / f"batch_{day}_corrections.csv", header, [cancelled])
 
     day = daily_days[9]
     accounts_dir = raw / "core_banking" / "accounts"
@@ -298,6 +343,9 @@ def test_thirty_daily_batches_equal_a_full_refresh(
             "incremental.intermediate.int_transactions_classified",
         ):
             assert 0 < rewritten_share(connection, table) < 0.2, table
+        # the spine rewrote what changed, not every person-month
+        spine = "incremental.intermediate.int_person_months_spined"
+        assert 0 < rewritten_share(connection, spine) < 0.5, spine
 
         # the corrections took effect on the incremental path
         (n_counting,) = connection.execute(

@@ -3,7 +3,18 @@
     zero months included: the monthly cashflow and the monthly inputs of
     the 12-month features (savings deposits, salary, spending, activity).
     The month spine is generated, not read from the data, so that a month
-    without any transaction is present with zeros. -#}
+    without any transaction is present with zeros. Incremental on DuckDB:
+    only the person-months whose inputs changed, and the months a new
+    as_of_date adds, are written (macros/incremental, the pre-hooks). -#}
+
+{{
+    config(
+        materialized=incremental_materialization(),
+        incremental_strategy='append',
+        pre_hook="{{ person_months_spine_pre_hooks() }}",
+        post_hook="{{ person_months_spine_post_hooks() }}"
+    )
+}}
 
 with persons as (
     select * from {{ ref('int_persons_profiled') }}
@@ -29,7 +40,7 @@ months as (
     cross join run_dates
 ),
 
-spine as (
+all_person_months as (
     select
         persons.person_id,
         months.month
@@ -38,16 +49,31 @@ spine as (
         on persons.first_relationship_month <= months.month
 ),
 
+spine as (
+    {%- if is_incremental() %}
+        -- incremental: the person-months the pre-hooks marked
+        select all_person_months.*
+        from all_person_months
+        inner join {{ person_months_spine_affected_persons_table() }} as affected_persons
+            on
+                all_person_months.person_id = affected_persons.person_id
+                and all_person_months.month >= affected_persons.from_month
+
+        union
+
+        select all_person_months.*
+        from all_person_months
+        inner join {{ affected_work_table() }} as affected_months
+            on
+                all_person_months.person_id = affected_months.person_id
+                and all_person_months.month = affected_months.month
+    {%- else %}
+        select * from all_person_months
+    {%- endif %}
+),
+
 salary_months as (
-    select
-        person_id,
-        -- `month` is the name the public interface uses
-        booked_month as month,  -- noqa: RF04
-        cast(sum(amount_eur) as decimal(18, 4)) as salary_eur,
-        count(*) as n_salary_credits
-    from income_credits
-    where is_salary
-    group by person_id, booked_month
+    {{ salary_months_of('income_credits') }}
 ),
 
 final as (
@@ -68,7 +94,8 @@ final as (
         coalesce(person_months.essential_spend_eur, 0) as essential_spend_eur,
         coalesce(person_months.discretionary_spend_eur, 0) as discretionary_spend_eur,
         coalesce(person_months.card_spend_eur, 0) as card_spend_eur,
-        coalesce(person_months.fees_eur, 0) as fees_eur
+        coalesce(person_months.fees_eur, 0) as fees_eur,
+        {{ processed_at() }} as _processed_at
     from spine
     left join person_months
         on
