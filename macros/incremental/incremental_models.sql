@@ -670,7 +670,7 @@
             union
 
             -- an aggregate held before and gone since (persons merged away,
-            -- transactions cancelled): every aggregate counts one transaction
+            -- transactions cancelled): an aggregate counts at least one transaction
             select stored.person_id, stored.month
             from {{ this }} as stored
             left join person_months
