@@ -55,22 +55,52 @@ def _run(sql: str, transactions: pd.DataFrame) -> pd.DataFrame:
     return connection.sql(sql).df()
 
 
+def _period_stats(transactions: pd.DataFrame, period, end: dt.date = AS_OF) -> pd.DataFrame:
+    cutoff = pipeline.calibration_cutoff(end, 6, period)
+    return _run(pipeline.period_stats_sql(period, "value_transactions", cutoff, end), transactions)
+
+
+def _reference(transactions: pd.DataFrame, end: dt.date, period) -> pd.DataFrame:
+    return (
+        build_rfm_summary(
+            transactions.rename(columns={"booked_date": "date", "revenue_eur": "value"}),
+            end,
+            period=period,
+        )
+        .sort_values("person_id")
+        .reset_index(drop=True)
+    )
+
+
 @pytest.mark.parametrize("period", ["day", "week", "month"])
 def test_sql_summary_equals_the_reference_builder(transactions: pd.DataFrame, period) -> None:
-    stats = _run(pipeline.period_stats_sql(period, "value_transactions", AS_OF), transactions)
-    from_sql = pipeline.summarise(stats, None, AS_OF, period).sort_values("person_id")
-    reference = build_rfm_summary(
-        transactions.rename(columns={"booked_date": "date", "revenue_eur": "value"}),
-        AS_OF,
-        period=period,
-    ).sort_values("person_id")
+    period_stats = _period_stats(transactions, period)
+    assert list(period_stats.columns) == pipeline.PERIOD_STATS_COLUMNS
+    from_sql = pipeline.summarise(pipeline.stats_to_end(period_stats), None, AS_OF, period)
     pd.testing.assert_frame_equal(
-        from_sql.reset_index(drop=True), reference.reset_index(drop=True), check_dtype=False
+        from_sql.sort_values("person_id").reset_index(drop=True),
+        _reference(transactions, AS_OF, period),
+        check_dtype=False,
+    )
+
+
+@pytest.mark.parametrize("period", ["day", "week", "month"])
+def test_the_same_pass_summarises_the_calibration_period(
+    transactions: pd.DataFrame, period
+) -> None:
+    cutoff = pipeline.calibration_cutoff(AS_OF, 6, period)
+    calibration = pipeline.stats_to_cutoff(_period_stats(transactions, period))
+    from_sql = pipeline.summarise(calibration, None, cutoff, period)
+    until_cutoff = transactions[pd.to_datetime(transactions["booked_date"]) <= pd.Timestamp(cutoff)]
+    pd.testing.assert_frame_equal(
+        from_sql.sort_values("person_id").reset_index(drop=True),
+        _reference(until_cutoff, cutoff, period),
+        check_dtype=False,
     )
 
 
 def test_fit_returns_the_interface_columns(transactions: pd.DataFrame) -> None:
-    stats = _run(pipeline.period_stats_sql("day", "value_transactions", AS_OF), transactions)
+    stats = pipeline.stats_to_end(_period_stats(transactions, "day"))
     summary = pipeline.summarise(stats, None, AS_OF, "day")
     fitted = pipeline.fit(summary, AS_OF, "day")
     assert list(fitted.columns) == pipeline.PARAMETER_COLUMNS
@@ -90,7 +120,7 @@ def test_fit_returns_the_interface_columns(transactions: pd.DataFrame) -> None:
 
 
 def test_score_covers_birth_only_persons(transactions: pd.DataFrame) -> None:
-    stats = _run(pipeline.period_stats_sql("week", "value_transactions", AS_OF), transactions)
+    stats = pipeline.stats_to_end(_period_stats(transactions, "week"))
     births = pd.DataFrame(
         {
             "person_id": ["p0", "newcomer", "future"],
@@ -119,9 +149,9 @@ def test_calibration_cutoff_ends_a_complete_period() -> None:
 
 def test_backtest_compares_the_holdout(transactions: pd.DataFrame) -> None:
     cutoff = pipeline.calibration_cutoff(AS_OF, 6, "day")
-    stats = _run(pipeline.period_stats_sql("day", "value_transactions", cutoff), transactions)
-    holdout = _run(pipeline.holdout_sql("day", "value_transactions", cutoff, AS_OF), transactions)
-    calibration = pipeline.summarise(stats, None, cutoff, "day")
+    period_stats = _period_stats(transactions, "day")
+    holdout = pipeline.holdout_activity(period_stats)
+    calibration = pipeline.summarise(pipeline.stats_to_cutoff(period_stats), None, cutoff, "day")
     persons = pipeline.backtest(calibration, holdout, AS_OF, cutoff, "day")
     assert persons["holdout_length"].iloc[0] == (AS_OF - cutoff).days
     dates = pd.to_datetime(transactions["booked_date"])
@@ -140,9 +170,11 @@ def test_backtest_compares_the_holdout(transactions: pd.DataFrame) -> None:
 
 def test_sql_builders_reject_unknown_periods_and_dates() -> None:
     with pytest.raises(ValueError, match="unknown period"):
-        pipeline.period_stats_sql("week'); drop table x; --", "t", AS_OF)
+        pipeline.period_stats_sql("week'); drop table x; --", "t", AS_OF, AS_OF)
     with pytest.raises(ValueError):
-        pipeline.holdout_sql("day", "t", "2025-01-01'; drop table x; --", AS_OF)
+        pipeline.period_stats_sql("day", "t", "2025-01-01'; drop table x; --", AS_OF)
+    with pytest.raises(ValueError):
+        pipeline.period_stats_sql("day", "t", AS_OF, "2025-01-01'; drop table x; --")
 
 
 def test_observation_end_stops_at_the_latest_known_booking() -> None:

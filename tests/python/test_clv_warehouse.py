@@ -10,6 +10,7 @@ import pytest
 from conftest import run_dbt
 
 PYTHON_MODELS = [
+    "int_person_value_periods_summarised",
     "int_clv_parameters_fitted",
     "int_persons_clv_predicted",
     "int_persons_clv_backtested",

@@ -3,7 +3,8 @@
 Persons with value periods are summarised from their first one; customer persons
 without any are scored as if their relationship start were their first purchase
 occasion (frequency 0, T from the first relationship date). Time runs to the
-observation end (as_of_date, or the latest known booking if earlier).
+observation end of int_person_value_periods_summarised (as_of_date, or the latest
+known booking if earlier).
 """
 
 import pandas as pd
@@ -24,11 +25,9 @@ def model(dbt, session):
     as_of_dates = dbt.ref("stg_run__as_of_dates").df()
     as_of_date = pd.Timestamp(as_of_dates["as_of_date"].iloc[0]).date()
     parameters = dbt.ref("int_clv_parameters_fitted").df()
-    transactions = dbt.ref("int_transactions_valued")
+    period_stats = dbt.ref("int_person_value_periods_summarised").df()
     persons = dbt.ref("int_persons_profiled")
-    latest = transactions.query("tx", pipeline.observation_end_sql("tx")).df()
-    end = pipeline.observation_end(as_of_date, latest["observation_end"].iloc[0])
-    stats = transactions.query("tx", pipeline.period_stats_sql(period, "tx", end)).df()
+    end = pipeline.observation_end(as_of_date, period_stats["observation_end_date"].max())
     births = persons.query("persons", BIRTHS_SQL).df()
-    summary = pipeline.summarise(stats, births, end, period)
+    summary = pipeline.summarise(pipeline.stats_to_end(period_stats), births, end, period)
     return pipeline.score(summary, parameters, as_of_date, period, discount)

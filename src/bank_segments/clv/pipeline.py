@@ -51,6 +51,21 @@ SCORED_COLUMNS = [
     "clv_12m_eur",
     "clv_36m_eur",
 ]
+PERIOD_STATS_COLUMNS = [
+    "person_id",
+    "first_period_start_date",
+    "last_period_start_date",
+    "n_periods",
+    "total_value_eur",
+    "first_period_value_eur",
+    "calibration_first_period_start_date",
+    "calibration_last_period_start_date",
+    "calibration_n_periods",
+    "calibration_total_value_eur",
+    "calibration_first_period_value_eur",
+    "holdout_n_periods",
+    "holdout_value_eur",
+]
 
 
 def _checked(period: str) -> Unit:
@@ -59,15 +74,22 @@ def _checked(period: str) -> Unit:
     return period  # type: ignore[return-value]
 
 
-def period_stats_sql(period: Unit, relation: str, end_date: dt.date) -> str:
-    """DuckDB SQL: per person, aggregates of the value periods up to end_date.
+def period_stats_sql(period: Unit, relation: str, cutoff: dt.date, end_date: dt.date) -> str:
+    """DuckDB SQL: per person, its value periods up to end_date, in one pass.
 
-    Columns: person_id, first_period_start, last_period_start, n_periods, total_value,
-    first_value (see :func:`summary_from_period_stats`). Reads ``relation`` with
-    person_id, booked_date, revenue_eur.
+    Columns (:data:`PERIOD_STATS_COLUMNS`): person_id; first and last period start,
+    number of periods, total value and value of the first period, over the periods up
+    to end_date and (prefixed ``calibration_``) over those up to the calibration
+    cut-off (NULL dates and 0 periods for a person without any by then); the periods
+    and value after the cut-off (``holdout_``). The cut-off must end a complete period
+    (:func:`calibration_cutoff`), so that every period lies on one side of it. Reads
+    ``relation`` with person_id, booked_date, revenue_eur.
     """
     period = _checked(period)
+    start = dt.date.fromisoformat(str(cutoff)).isoformat()
     end = dt.date.fromisoformat(str(end_date)).isoformat()
+    calibration = f"filter (where period_start <= date '{start}')"
+    holdout = f"filter (where period_start > date '{start}')"
     return f"""
         with periods as (
             select
@@ -80,30 +102,54 @@ def period_stats_sql(period: Unit, relation: str, end_date: dt.date) -> str:
         )
         select
             person_id,
-            min(period_start) as first_period_start,
-            max(period_start) as last_period_start,
+            min(period_start) as first_period_start_date,
+            max(period_start) as last_period_start_date,
             count(*) as n_periods,
-            sum(value) as total_value,
-            arg_min(value, period_start) as first_value
+            sum(value) as total_value_eur,
+            arg_min(value, period_start) as first_period_value_eur,
+            min(period_start) {calibration} as calibration_first_period_start_date,
+            max(period_start) {calibration} as calibration_last_period_start_date,
+            count(*) {calibration} as calibration_n_periods,
+            sum(value) {calibration} as calibration_total_value_eur,
+            arg_min(value, period_start) {calibration} as calibration_first_period_value_eur,
+            count(*) {holdout} as holdout_n_periods,
+            coalesce(sum(value) {holdout}, 0) as holdout_value_eur
         from periods
         group by person_id
     """
 
 
-def holdout_sql(period: Unit, relation: str, cutoff: dt.date, end_date: dt.date) -> str:
-    """DuckDB SQL: per person, value periods and revenue in (cutoff, end_date]."""
-    period = _checked(period)
-    start = dt.date.fromisoformat(str(cutoff)).isoformat()
-    end = dt.date.fromisoformat(str(end_date)).isoformat()
-    return f"""
-        select
-            person_id,
-            count(distinct date_trunc('{period}', booked_date)) as actual_transactions,
-            sum(cast(revenue_eur as double)) as actual_value_eur
-        from {relation}
-        where booked_date > date '{start}' and booked_date <= date '{end}'
-        group by person_id
-    """
+# what summary_from_period_stats reads, from the columns of period_stats_sql
+_SUMMARY_STATS = {
+    "first_period_start_date": "first_period_start",
+    "last_period_start_date": "last_period_start",
+    "n_periods": "n_periods",
+    "total_value_eur": "total_value",
+    "first_period_value_eur": "first_value",
+}
+
+
+def stats_to_end(period_stats: pd.DataFrame) -> pd.DataFrame:
+    """The per-person period aggregates up to the observation end, from :func:`period_stats_sql`."""
+    return period_stats[["person_id", *_SUMMARY_STATS]].rename(columns=_SUMMARY_STATS)
+
+
+def stats_to_cutoff(period_stats: pd.DataFrame) -> pd.DataFrame:
+    """The aggregates up to the calibration cut-off, of the persons with a period by then."""
+    calibration = {f"calibration_{column}": name for column, name in _SUMMARY_STATS.items()}
+    active = period_stats[period_stats["calibration_n_periods"] > 0]
+    return active[["person_id", *calibration]].rename(columns=calibration).reset_index(drop=True)
+
+
+def holdout_activity(period_stats: pd.DataFrame) -> pd.DataFrame:
+    """Per person with a period after the cut-off: its periods and value there (backtest)."""
+    active = period_stats[period_stats["holdout_n_periods"] > 0]
+    return active.rename(
+        columns={
+            "holdout_n_periods": "actual_transactions",
+            "holdout_value_eur": "actual_value_eur",
+        }
+    )[["person_id", "actual_transactions", "actual_value_eur"]].reset_index(drop=True)
 
 
 def observation_end_sql(relation: str) -> str:
@@ -135,7 +181,7 @@ def summarise(
     observation_end: dt.date,
     period: Unit,
 ) -> pd.DataFrame:
-    """RFM-T summary from :func:`period_stats_sql` rows, plus birth-only persons."""
+    """RFM-T summary from :func:`stats_to_end` (or ``_to_cutoff``) rows, plus birth-only persons."""
     return summary_from_period_stats(
         stats, observation_end, period=period, time_unit=period, births=_births(births)
     )
@@ -222,7 +268,7 @@ def backtest(
     """Per-person holdout comparison: fit on the calibration summary, predict to as_of_date.
 
     ``calibration`` is the summary at the cut-off (persons with a value period by
-    then), ``holdout`` the :func:`holdout_sql` rows over (cutoff, holdout_end]
+    then), ``holdout`` the :func:`holdout_activity` rows over (cutoff, holdout_end]
     (holdout_end defaults to as_of_date). Predicted value is undiscounted (expected
     periods x expected value per period), like the actual value.
     """

@@ -1,0 +1,33 @@
+"""Per customer person, its value periods summarised once for the three CLV models.
+
+One row per person with a value period up to the observation end: as_of_date, or the
+latest known booking when a replay's as_of_date lies beyond what was loaded by then
+(pipeline.observation_end). The periods (`clv_period`) are aggregated up to that end,
+up to the backtest's calibration cut-off (the end minus `clv_holdout_months`, moved
+back to the end of a complete period) and after the cut-off, in one pass over the
+value transactions: the fit, the scores and the backtest read this small table instead
+of aggregating the transactions each.
+"""
+
+import pandas as pd
+
+from bank_segments.clv import pipeline
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    period = str(dbt.config.get("clv_period"))
+    holdout_months = int(dbt.config.get("clv_holdout_months"))
+    as_of_dates = dbt.ref("stg_run__as_of_dates").df()
+    as_of_date = pd.Timestamp(as_of_dates["as_of_date"].iloc[0]).date()
+    transactions = dbt.ref("int_transactions_valued")
+    latest = transactions.query("tx", pipeline.observation_end_sql("tx")).df()
+    end = pipeline.observation_end(as_of_date, latest["observation_end"].iloc[0])
+    cutoff = pipeline.calibration_cutoff(end, holdout_months, period)
+    stats = transactions.query("tx", pipeline.period_stats_sql(period, "tx", cutoff, end)).df()
+    return stats.assign(
+        as_of_date=as_of_date,
+        observation_end_date=end,
+        calibration_end_date=cutoff,
+        time_unit=period,
+    )
