@@ -643,12 +643,9 @@
         ),
 
         previous_run as (
-            {%- if '_processed_at' in held_columns %}
+            -- NULL after the rebuild above: every person is then new
             select max(_processed_at) as processed_at
             from {{ this }}
-            {%- else %}
-            select cast(null as timestamp) as processed_at
-            {%- endif %}
         ),
 
         salary_months as (
