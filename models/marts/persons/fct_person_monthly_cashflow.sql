@@ -1,10 +1,13 @@
 {#- Monthly cashflow of every person: one row per person and calendar month
     from the first relationship month through the month before as_of_date,
     months without transactions included with zeros. Internal transfers are
-    excluded; net = inflow - outflow. -#}
+    excluded; net = inflow - outflow.
+    A view on DuckDB (dbt_project.yml): the spine is named without its
+    database, so that the view resolves in the file it lives in under any
+    name it is attached as (exports, BI tools). -#}
 
 with person_months as (
-    select * from {{ ref('int_person_months_spined') }}
+    select * from {{ ref('int_person_months_spined').include(database=false) }}
 ),
 
 final as (
