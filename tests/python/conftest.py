@@ -148,12 +148,22 @@ def fixture_db(fixture_dir: Path) -> Iterator[Path]:
 FAULT_TALLY = PROJECT_DIR / "reports" / "fault_injection.txt"
 
 
+def _start_order(item: pytest.Item) -> tuple[int, int]:
+    marker = item.get_closest_marker("long_running")
+    return (0, marker.kwargs.get("order", 0)) if marker else (1, 0)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Tests of several minutes first (stable order otherwise). With `--maxschedchunk 1`
-    # (make pytest) xdist gives each worker two tests to start with, then one at a time:
-    # the workers start on the long tests instead of one running the last one alone at
-    # the end. Tests sharing a module fixture stay next to each other (one build).
-    items.sort(key=lambda item: item.get_closest_marker("long_running") is None)
+    # Tests of several minutes first, in their `order` (stable order otherwise). With
+    # `--maxschedchunk 1` (make pytest) xdist gives each worker two consecutive tests to
+    # start with, then one more to the worker that finishes a test first: the workers
+    # start on the long tests instead of one running the last one alone at the end. The
+    # order pairs them: 30 daily batches (about 6 min) and the point-in-time builds
+    # (2.5) on one worker, the segment replay (4), the fault corpus build (3) and the
+    # Parquet runs (3) on the other, which builds the corpus before the short tests that
+    # read it start. Tests sharing a module fixture stay next to each other (one build)
+    # unless the fixture is shared by the whole session (a lock, session_dir).
+    items.sort(key=_start_order)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -16,8 +16,8 @@ import pandas as pd
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 START = date(2025, 3, 1)
 N_CUSTOMERS = 80
-ERASED_ON = START + timedelta(days=40)
-CONVERTED_ON = START + timedelta(days=30)
+ERASED_ON = START + timedelta(days=24)
+CONVERTED_ON = START + timedelta(days=18)
 # a daily run of the segment models; dim_segments and the exports are built by
 # `build_registry` and `run_day(..., full=True)` where a test needs them
 SEGMENT_MODELS = "int_segment_inputs_snapshotted+ --exclude fct_audience_exports"

@@ -279,6 +279,10 @@ def _checks(corpus: Corpus) -> dict[str, Check]:
 # --- tests ---------------------------------------------------------------------------------
 
 
+# long_running: the corpus build (shared with test_erasure.py) starts while the other
+# worker runs a long test, instead of both workers reaching it at once, one waiting on
+# the build's lock
+@pytest.mark.long_running(order=4)
 def test_the_build_finishes(corpus: Corpus) -> None:
     assert corpus.build_returncode == 0, corpus.build_log_tail
 

@@ -310,7 +310,7 @@ def differing_relations(connection: duckdb.DuckDBPyConnection) -> dict[str, int]
     }
 
 
-@pytest.mark.long_running
+@pytest.mark.long_running(order=1)
 def test_thirty_daily_batches_equal_a_full_refresh(
     daily_batches: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -392,7 +392,7 @@ def parquet_copy(source: Path, target: Path) -> int:
     return copied
 
 
-@pytest.mark.long_running
+@pytest.mark.long_running(order=5)
 def test_parquet_files_are_read_in_place_and_follow_new_changed_and_vanished_files(
     daily_batches: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,14 +11,16 @@ of this comparison.
 
 from __future__ import annotations
 
+import fcntl
 import math
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
-from conftest import run_dbt
+from conftest import run_dbt, session_dir
 
 # Far enough back that the cutoff lands mid-month, months before the end of the fixture.
 DAYS_BEFORE_LATEST = 138
@@ -121,17 +123,31 @@ def assert_same_rows(left: pd.DataFrame, right: pd.DataFrame) -> None:
 
 @pytest.fixture(scope="module")
 def two_builds(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The full and the truncated build, once per test session: the xdist workers share
+    them under a lock, so the two tests below may run on different workers."""
     if not (fixture_dir / "core_banking").exists():
         pytest.fail(f"no fixture raw data in {fixture_dir}: run `make fixture` first")
-    as_of = latest_booked_date(fixture_dir) - timedelta(days=DAYS_BEFORE_LATEST)
-    truncated_dir = tmp_path_factory.mktemp("raw_truncated")
-    assert truncate_raw(fixture_dir, truncated_dir, as_of) > 0
-    full = build(fixture_dir, tmp_path_factory.mktemp("pit_full"), as_of)
-    truncated = build(truncated_dir, tmp_path_factory.mktemp("pit_truncated"), as_of)
-    return full, truncated
+    root = session_dir(tmp_path_factory) / "point_in_time"
+    root.mkdir(parents=True, exist_ok=True)
+    full_work, truncated_work = root / "full", root / "truncated"
+    with open(root / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = root / "built"
+        if not done.exists():
+            as_of = latest_booked_date(fixture_dir) - timedelta(days=DAYS_BEFORE_LATEST)
+            truncated_dir = root / "raw_truncated"
+            # a fresh start after a build of another worker that failed half-way
+            for folder in (truncated_dir, full_work, truncated_work):
+                shutil.rmtree(folder, ignore_errors=True)
+            assert truncate_raw(fixture_dir, truncated_dir, as_of) > 0
+            build(fixture_dir, full_work, as_of)
+            build(truncated_dir, truncated_work, as_of)
+            done.touch()
+    return full_work / "warehouse.duckdb", truncated_work / "warehouse.duckdb"
 
 
-@pytest.mark.long_running
+# long_running: the builds start early; the cashflow test reuses them
+@pytest.mark.long_running(order=2)
 def test_features_replay_equals_a_run_on_that_date(two_builds: tuple[Path, Path]) -> None:
     full, truncated = two_builds
     left = read_mart(full, "fct_person_features", "person_id")
@@ -140,7 +156,6 @@ def test_features_replay_equals_a_run_on_that_date(two_builds: tuple[Path, Path]
     assert_same_rows(left, right)
 
 
-@pytest.mark.long_running
 def test_monthly_cashflow_replay_equals_a_run_on_that_date(two_builds: tuple[Path, Path]) -> None:
     full, truncated = two_builds
     left = read_mart(full, "fct_person_monthly_cashflow", "person_id, month")

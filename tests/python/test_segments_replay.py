@@ -2,7 +2,7 @@
 
 The segment models run on their own warehouse whose upstream marts
 (fct_person_features, dim_persons, stg_run__as_of_dates) are tables written by
-the test for each day: 60 days of synthetic persons whose features drift so
+the test for each day: 36 days (into a second month) of synthetic persons whose features drift so
 that people enter and leave segments, a prospect who becomes a customer and a
 customer who is erased. The same days are then built twice: once with one dbt
 run per day (what the daily schedule does) and once with
@@ -27,7 +27,7 @@ from segment_warehouse import (
 
 from bank_segments.backfill import replay_dates, run_backfill
 
-N_DAYS = 60
+N_DAYS = 36
 COMPARED = {
     "marts.fct_segment_membership_history": "person_id, segment_id, valid_from",
     "marts.fct_segment_transitions": "person_id, segment_id, transition_date",
@@ -41,11 +41,11 @@ def parsed(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, dict]:
     return parse_project(tmp_path_factory.mktemp("segments_parse"))
 
 
-@pytest.mark.long_running
+@pytest.mark.long_running(order=3)
 def test_backfill_replay_equals_daily_runs(parsed, tmp_path_factory) -> None:
-    """60 days, one dbt run per day versus `run_backfill`: identical history.
+    """36 days, one dbt run per day versus `run_backfill`: identical history.
 
-    One test on purpose: the two 60-day builds are the expensive part, and
+    One test on purpose: the two 36-day builds are the expensive part, and
     pytest-xdist may send the tests of a module to different workers.
     """
     manifest, columns = parsed
@@ -71,7 +71,7 @@ def test_backfill_replay_equals_daily_runs(parsed, tmp_path_factory) -> None:
         log=lambda _: None,
     )
     replay_seconds = time.perf_counter() - started
-    print(f"60 days: daily runs {daily_seconds:.0f}s, backfill {replay_seconds:.0f}s")
+    print(f"{N_DAYS} days: daily runs {daily_seconds:.0f}s, backfill {replay_seconds:.0f}s")
 
     for table, order_by in COMPARED.items():
         daily_rows = daily.rows(table, order_by)
