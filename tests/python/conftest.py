@@ -116,6 +116,19 @@ class InProcessDbt:
         return "\n".join(self.messages)
 
 
+@contextlib.contextmanager
+def exclusive_lock(lock_file: Path) -> Iterator[None]:
+    """Held by one xdist worker at a time: a build shared by the session is made by the
+    first worker to get here and reused by the others. Released when the block ends."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_file, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder of this test session shared by its xdist workers (not by other sessions)."""
     base = tmp_path_factory.getbasetemp()
@@ -136,12 +149,9 @@ def fixture_db(fixture_dir: Path) -> Iterator[Path]:
     once, under a lock shared by the xdist workers.
     """
     db = PROJECT_DIR / os.environ.get("FIXTURE_DB", "warehouse/fixture.duckdb")
-    db.parent.mkdir(parents=True, exist_ok=True)
-    with open(db.parent / ".fixture-build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with exclusive_lock(db.parent / ".fixture-build.lock"):
         if not db.exists():
             subprocess.run(["make", "fixture-build"], cwd=PROJECT_DIR, check=True)
-        fcntl.flock(lock, fcntl.LOCK_UN)
     yield db
 
 

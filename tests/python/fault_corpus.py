@@ -23,7 +23,6 @@ session (one whole `dbt build`, with
 from __future__ import annotations
 
 import csv
-import fcntl
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import run_dbt, session_dir
+from conftest import exclusive_lock, run_dbt, session_dir
 
 TRANSACTIONS = "core_banking/transactions"
 APP_EVENTS = "digital/app_events"
@@ -304,12 +303,8 @@ def shared_corpus(
 ) -> Corpus:
     """Builds the corpus once per test session, under a lock shared by the xdist workers."""
     root = session_dir(tmp_path_factory) / "fault_corpus"
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with exclusive_lock(root / ".lock"):
         done = root / "corpus.json"
         if not done.exists():
             done.write_text(build_corpus(root, fixture_dir, fixture_db).to_json())
-        corpus = Corpus.from_json(done.read_text())
-        fcntl.flock(lock, fcntl.LOCK_UN)
-    return corpus
+        return Corpus.from_json(done.read_text())

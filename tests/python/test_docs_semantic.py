@@ -11,9 +11,7 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -21,7 +19,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from conftest import run_dbt
+from conftest import exclusive_lock, run_dbt, session_dir
 from dbt_semantic_interfaces.implementations.semantic_manifest import PydanticSemanticManifest
 from dbt_semantic_interfaces.validations.semantic_manifest_validator import (
     SemanticManifestValidator,
@@ -56,16 +54,9 @@ def docs(fixture_db: Path, fixture_dir: Path, tmp_path_factory: pytest.TempPathF
     Built once per test session: the xdist workers share the folder under a
     lock (the parse is the slow part).
     """
-    # Under xdist each worker's basetemp sits in the session's folder; without
-    # it the basetemp is the session's folder (its parent is shared by runs).
-    session_dir = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        session_dir = session_dir.parent
-    shared = session_dir / "docs_semantic"
-    shared.mkdir(exist_ok=True)
+    shared = session_dir(tmp_path_factory) / "docs_semantic"
     target = shared / "target"
-    with open(shared / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with exclusive_lock(shared / ".lock"):
         if not (target / "catalog.json").is_file():
             # A copy: the catalog query must not hold the lock other tests read under.
             database = shared / "fixture.duckdb"
@@ -74,7 +65,6 @@ def docs(fixture_db: Path, fixture_dir: Path, tmp_path_factory: pytest.TempPathF
             # generate adds the catalog (no compile: the site reads the manifest).
             run_dbt(["parse"], fixture_dir, database, shared)
             run_dbt(["docs", "generate", "--no-compile"], fixture_dir, database, shared)
-        fcntl.flock(lock, fcntl.LOCK_UN)
     return target
 
 

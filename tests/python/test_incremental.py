@@ -17,7 +17,6 @@ it again, and a customer record that merges two persons.
 from __future__ import annotations
 
 import csv
-import fcntl
 import shutil
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PROJECT_DIR, InProcessDbt, run_dbt, session_dir
+from conftest import PROJECT_DIR, InProcessDbt, exclusive_lock, run_dbt, session_dir
 
 DAILY_BATCHES = 30
 SELECTOR = [
@@ -260,15 +259,13 @@ def daily_batches(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bank of this module, generated once per session: the xdist workers that run
     its tests share it, so the first one generates it under a lock."""
     raw = session_dir(tmp_path_factory) / "incremental_raw"
-    with open(f"{raw}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with exclusive_lock(raw.with_name(f"{raw.name}.lock")):
         if not raw.exists():
             # into a folder of its own first: a failed generation leaves no half bank
             partial = raw.with_name(f"{raw.name}.partial")
             shutil.rmtree(partial, ignore_errors=True)
             generate_daily_batches(partial)
             partial.rename(raw)
-        fcntl.flock(lock, fcntl.LOCK_UN)
     return raw
 
 

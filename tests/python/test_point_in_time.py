@@ -11,7 +11,6 @@ of this comparison.
 
 from __future__ import annotations
 
-import fcntl
 import math
 import shutil
 from datetime import date, timedelta
@@ -20,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import run_dbt, session_dir
+from conftest import exclusive_lock, run_dbt, session_dir
 
 # Far enough back that the cutoff lands mid-month, months before the end of the fixture.
 DAYS_BEFORE_LATEST = 138
@@ -128,10 +127,8 @@ def two_builds(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> t
     if not (fixture_dir / "core_banking").exists():
         pytest.fail(f"no fixture raw data in {fixture_dir}: run `make fixture` first")
     root = session_dir(tmp_path_factory) / "point_in_time"
-    root.mkdir(parents=True, exist_ok=True)
     full_work, truncated_work = root / "full", root / "truncated"
-    with open(root / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with exclusive_lock(root / ".lock"):
         done = root / "built"
         if not done.exists():
             as_of = latest_booked_date(fixture_dir) - timedelta(days=DAYS_BEFORE_LATEST)

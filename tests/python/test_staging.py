@@ -17,7 +17,6 @@ Two raw data sets:
 from __future__ import annotations
 
 import csv
-import fcntl
 import json
 import re
 import shutil
@@ -29,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PROJECT_DIR, run_dbt, session_dir
+from conftest import PROJECT_DIR, exclusive_lock, run_dbt, session_dir
 
 CASES_DIR = PROJECT_DIR / "tests" / "raw_contract_cases"
 
@@ -95,15 +94,12 @@ def _shared_build(
 ) -> Iterator[Build]:
     """Builds once per test session, shared by the xdist workers under a lock."""
     root = session_dir(tmp_path_factory) / name
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with exclusive_lock(root / ".lock"):
         done = root / "built"
         if not done.exists():
             build = make(root)
             done.write_text(json.dumps([str(build.raw_dir), str(build.database)]))
         raw_dir, database = json.loads(done.read_text())
-        fcntl.flock(lock, fcntl.LOCK_UN)
     yield Build(Path(raw_dir), Path(database))
 
 
