@@ -339,17 +339,19 @@
         select * from affected_months
         where account_id is not null and booked_month is not null;
 
-        -- the person-months of the rows about to be replaced, for
-        -- int_person_months_aggregated (kept until that model consumes them)
-        {{ create_replaced_person_months_table() }};
+        -- the person-months of the rows about to be replaced, for the models
+        -- that recompute person-months (kept until each consumes them)
+        {%- for consumer in replaced_person_months_consumers() %}
+        {{ create_replaced_person_months_table(consumer) }};
 
-        insert into {{ replaced_person_months_table() }}
+        insert into {{ replaced_person_months_table(consumer) }}
         select distinct stored.person_id, stored.booked_month
         from {{ this }} as stored
         inner join {{ affected }} as affected
             on
                 stored.account_id = affected.account_id
                 and stored.booked_month = affected.booked_month;
+        {%- endfor %}
 
         delete from {{ this }} as stored
         using {{ affected }} as affected
@@ -376,17 +378,27 @@
 
 
 {#- Person-months whose classified transactions an incremental run of
-    int_transactions_classified replaced. Both models that use it live in the
-    intermediate schema. -#}
-{% macro replaced_person_months_table() -%}
+    int_transactions_classified replaced, one work table per model that
+    recomputes them (`consumer`): each empties its own once it has. All of
+    them live in the intermediate schema. -#}
+{% macro replaced_person_months_consumers() -%}
+    {{ return(['int_person_months_aggregated', 'int_person_value_days_aggregated']) }}
+{%- endmacro %}
+
+{% macro replaced_person_months_table(consumer) -%}
+    {%- if consumer not in replaced_person_months_consumers() -%}
+        {{ exceptions.raise_compiler_error('no replaced person-months table for ' ~ consumer) }}
+    {%- endif -%}
+    {#- the first consumer keeps the name its table had before there were two -#}
+    {%- set suffix = 'person_months' if consumer == 'int_person_months_aggregated' else 'value_person_months' -%}
     {{ return(api.Relation.create(
         database=this.database, schema=this.schema,
-        identifier='int_transactions_classified__replaced_person_months'
+        identifier='int_transactions_classified__replaced_' ~ suffix
     )) }}
 {%- endmacro %}
 
-{% macro create_replaced_person_months_table() -%}
-    create table if not exists {{ replaced_person_months_table() }} (
+{% macro create_replaced_person_months_table(consumer) -%}
+    create table if not exists {{ replaced_person_months_table(consumer) }} (
         person_id varchar,
         booked_month date
     )
@@ -409,7 +421,7 @@
         delete from {{ this }}
         where (select max(last_transaction_date) from {{ this }}) > {{ as_of_date() }};
 
-        {{ create_replaced_person_months_table() }};
+        {{ create_replaced_person_months_table(this.identifier) }};
 
         create or replace table {{ affected }} as
         with
@@ -421,7 +433,7 @@
         ),
 
         replaced_person_months as (
-            select * from {{ replaced_person_months_table() }}
+            select * from {{ replaced_person_months_table(this.identifier) }}
         ),
 
         previous_run as (
@@ -484,8 +496,117 @@
         drop table if exists {{ affected_work_table() }};
     {%- endif %}
     {%- if incremental_materialization() == 'incremental' %}
-        {{ create_replaced_person_months_table() }};
-        delete from {{ replaced_person_months_table() }}
+        {{ create_replaced_person_months_table(this.identifier) }};
+        delete from {{ replaced_person_months_table(this.identifier) }}
+    {%- endif %}
+{%- endmacro %}
+
+
+{#- int_person_value_days_aggregated is rebuilt per person and booking
+    month. The pre-hooks (incremental runs only) empty the table for a run
+    before its latest booking (a replay) or when the revenue rates differ from
+    the ones its rows were computed with (kept in `<model>__revenue_rates`),
+    write the person-months to recompute to `<model>__affected` and delete
+    their rows. A person-month is recomputed when classified transactions of
+    it were written since this model's last run (int_transactions_classified
+    rewrites whole account-months, so a new version, a reversal or a changed
+    account all write rows there) or when int_transactions_classified
+    replaced its rows since (the person-month they belonged to: persons
+    merged away and cancelled transactions leave nothing behind). Unlike the
+    monthly aggregates, no value of a day depends on as_of_date: a new day
+    recomputes the months that day touched, not a 90-day window. -#}
+{% macro value_days_revenue_rates_table() -%}
+    {{ return(api.Relation.create(
+        database=this.database, schema=this.schema, identifier=this.identifier ~ '__revenue_rates'
+    )) }}
+{%- endmacro %}
+
+{% macro value_days_pre_hooks() -%}
+    {%- if is_incremental() -%}
+        {%- set affected = affected_work_table() -%}
+        {%- set rates = clv_revenue_rates() -%}
+        {%- set rates_table = value_days_revenue_rates_table() -%}
+        {%- set rates_held = adapter.get_relation(
+            database=rates_table.database, schema=rates_table.schema, identifier=rates_table.identifier
+        ) -%}
+        delete from {{ this }}
+        where
+            (select max(booked_date) from {{ this }}) > {{ as_of_date() }}
+            {%- if rates_held is none %}
+            -- no rates kept (a table built before they were): rebuilt in full
+            or true
+            {%- else %}
+            or not exists (
+                select 1
+                from {{ rates_held }}
+                where
+                {%- for kind, rate in rates.items() %}
+                    {% if not loop.first %}and {% endif %}{{ kind }}_rate = cast({{ rate }} as double)
+                {%- endfor %}
+            )
+            {%- endif %};
+
+        {{ create_replaced_person_months_table(this.identifier) }};
+
+        create or replace table {{ affected }} as
+        with
+
+        transactions as (
+            select * from {{ ref('int_transactions_classified') }}
+        ),
+
+        replaced_person_months as (
+            select * from {{ replaced_person_months_table(this.identifier) }}
+        ),
+
+        previous_run as (
+            select
+                max(_processed_at) as processed_at,
+                count(*) as n_rows
+            from {{ this }}
+        ),
+
+        affected_months as (
+            select transactions.person_id, transactions.booked_month
+            from transactions
+            cross join previous_run
+            where
+                previous_run.n_rows = 0
+                or transactions._processed_at > previous_run.processed_at
+
+            union
+
+            select person_id, booked_month
+            from replaced_person_months
+        )
+
+        select * from affected_months
+        where person_id is not null and booked_month is not null;
+
+        delete from {{ this }} as stored
+        using {{ affected }} as affected
+        where
+            stored.person_id = affected.person_id
+            and stored.booked_month = affected.booked_month
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Drops the work table, empties the replaced person-months (consumed by
+    this run, on a full build too) and keeps the revenue rates the rows were
+    computed with. Nothing on adapters that build the model as a table. -#}
+{% macro value_days_post_hooks() -%}
+    {%- if is_incremental() -%}
+        drop table if exists {{ affected_work_table() }};
+    {%- endif %}
+    {%- if incremental_materialization() == 'incremental' %}
+        {{ create_replaced_person_months_table(this.identifier) }};
+        delete from {{ replaced_person_months_table(this.identifier) }};
+
+        create or replace table {{ value_days_revenue_rates_table() }} as
+        select
+        {%- for kind, rate in clv_revenue_rates().items() %}
+            cast({{ rate }} as double) as {{ kind }}_rate{% if not loop.last %},{% endif %}
+        {%- endfor %}
     {%- endif %}
 {%- endmacro %}
 

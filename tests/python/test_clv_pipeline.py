@@ -99,6 +99,23 @@ def test_the_same_pass_summarises_the_calibration_period(
     )
 
 
+@pytest.mark.parametrize("period", ["day", "week", "month"])
+def test_a_table_of_value_days_gives_the_same_stats(transactions: pd.DataFrame, period) -> None:
+    """The summary reads one row per person and day (two transactions a day here)."""
+    days = transactions.groupby(["person_id", "booked_date"], as_index=False)["revenue_eur"].sum()
+    assert len(days) < len(transactions)
+    cutoff = pipeline.calibration_cutoff(AS_OF, 6, period)
+    sql = pipeline.period_stats_sql(
+        period, "value_transactions", cutoff, AS_OF, one_row_per_day=True
+    )
+    from_days = _run(sql, days)
+    sort = ["person_id"]
+    pd.testing.assert_frame_equal(
+        from_days.sort_values(sort).reset_index(drop=True),
+        _period_stats(transactions, period).sort_values(sort).reset_index(drop=True),
+    )
+
+
 def test_fit_returns_the_interface_columns(transactions: pd.DataFrame) -> None:
     stats = pipeline.stats_to_end(_period_stats(transactions, "day"))
     summary = pipeline.summarise(stats, None, AS_OF, "day")

@@ -35,6 +35,7 @@ SELECTOR = [
     "+int_person_spending_categories_aggregated",
     "+int_income_credits_classified",
     "+int_person_months_spined",
+    "+int_person_value_days_aggregated",
 ]
 BUILD = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
 VARS = ["--vars", "{clv_sql_fallback: true}"]

@@ -16,12 +16,14 @@
     - every other value-generating debit: amount x var
       `clv_payment_revenue_rate` (payment fees and float).
     A view on DuckDB: a row-wise filter of int_transactions_classified (which
-    grows incrementally) that only the CLV models read. As a table it was
-    rewritten every day (103 million rows at 1,000,000 persons, 92 s); as a
-    view the CLV models filter the classified rows as they aggregate them.
-    A table on Spark, like every intermediate model there. -#}
+    grows incrementally) that only int_person_value_days_aggregated reads,
+    for the person-months it recomputes. As a table it was rewritten every
+    day (103 million rows at 1,000,000 persons, 92 s). A table on Spark, like
+    every intermediate model there. -#}
 
 {{ config(materialized='table' if target.type == 'spark' else 'view') }}
+
+{%- set revenue_rates = clv_revenue_rates() %}
 
 with transactions as (
     select * from {{ ref('int_transactions_classified') }}
@@ -73,9 +75,9 @@ final as (
         amount_eur,
         cast(
             amount_eur * case revenue_kind
-                when 'card_payment' then {{ var('interchange_rate') }}
-                when 'investment_buy' then {{ var('clv_investment_revenue_rate', 0.01) }}
-                else {{ var('clv_payment_revenue_rate', 0.0005) }}
+                when 'card_payment' then {{ revenue_rates.card_payment }}
+                when 'investment_buy' then {{ revenue_rates.investment_buy }}
+                else {{ revenue_rates.other_payment }}
             end as decimal(18, 4)
         ) as revenue_eur
     from classified

@@ -74,7 +74,14 @@ def _checked(period: str) -> Unit:
     return period  # type: ignore[return-value]
 
 
-def period_stats_sql(period: Unit, relation: str, cutoff: dt.date, end_date: dt.date) -> str:
+def period_stats_sql(
+    period: Unit,
+    relation: str,
+    cutoff: dt.date,
+    end_date: dt.date,
+    *,
+    one_row_per_day: bool = False,
+) -> str:
     """DuckDB SQL: per person, its value periods up to end_date, in one pass.
 
     Columns (:data:`PERIOD_STATS_COLUMNS`): person_id; first and last period start,
@@ -83,22 +90,35 @@ def period_stats_sql(period: Unit, relation: str, cutoff: dt.date, end_date: dt.
     cut-off (NULL dates and 0 periods for a person without any by then); the periods
     and value after the cut-off (``holdout_``). The cut-off must end a complete period
     (:func:`calibration_cutoff`), so that every period lies on one side of it. Reads
-    ``relation`` with person_id, booked_date, revenue_eur.
+    ``relation`` with person_id, booked_date, revenue_eur. ``one_row_per_day`` says
+    that the relation holds at most one row per person and day, as the dbt model of
+    value days does: daily periods are then its rows as they are, not grouped again
+    (a hash table of every person-day, tens of millions at 1,000,000 persons).
     """
     period = _checked(period)
     start = dt.date.fromisoformat(str(cutoff)).isoformat()
     end = dt.date.fromisoformat(str(end_date)).isoformat()
     calibration = f"filter (where period_start <= date '{start}')"
     holdout = f"filter (where period_start > date '{start}')"
-    return f"""
-        with periods as (
+    if one_row_per_day and period == "day":
+        periods = f"""
+            select
+                person_id,
+                booked_date as period_start,
+                cast(revenue_eur as double) as value
+            from {relation}
+            where booked_date <= date '{end}'"""
+    else:
+        periods = f"""
             select
                 person_id,
                 cast(date_trunc('{period}', booked_date) as date) as period_start,
                 sum(cast(revenue_eur as double)) as value
             from {relation}
             where booked_date <= date '{end}'
-            group by person_id, cast(date_trunc('{period}', booked_date) as date)
+            group by person_id, cast(date_trunc('{period}', booked_date) as date)"""
+    return f"""
+        with periods as ({periods}
         )
         select
             person_id,
