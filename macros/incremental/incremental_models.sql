@@ -412,12 +412,14 @@
     when classified transactions of it were written since this model's last
     run or replaced by the runs of int_transactions_classified since (the
     person-month they belonged to, so that persons merged away and cancelled
-    transactions leave nothing behind), or when its 90-day activity count
-    depends on as_of_date: months from the one 90 days before as_of_date on,
-    and earlier months that still hold a non-zero count. -#}
+    transactions leave nothing behind). No column depends on as_of_date, so
+    there is no lookback window: a table built when one column did (the
+    90-day activity count) loses that column first. -#}
 {% macro person_months_pre_hooks() -%}
     {%- if is_incremental() -%}
         {%- set affected = affected_work_table() -%}
+        alter table {{ this }} drop column if exists n_activity_transactions_90d;
+
         delete from {{ this }}
         where (select max(last_transaction_date) from {{ this }}) > {{ as_of_date() }};
 
@@ -426,9 +428,7 @@
         create or replace table {{ affected }} as
         with
 
-        -- read twice: inlined, not a copy of every classified transaction
-        -- (the copy took 20 of 21 s of an incremental day at 100,000 persons)
-        transactions as {{ inlined_cte() }} (
+        transactions as (
             select * from {{ ref('int_transactions_classified') }}
         ),
 
@@ -443,10 +443,6 @@
             from {{ this }}
         ),
 
-        activity_window as (
-            select {{ month_start(add_days(as_of_date(), -90)) }} as first_month
-        ),
-
         affected_months as (
             select transactions.person_id, transactions.booked_month
             from transactions
@@ -459,22 +455,6 @@
 
             select person_id, booked_month
             from replaced_person_months
-
-            union
-
-            select stored.person_id, stored.month as booked_month
-            from {{ this }} as stored
-            cross join activity_window
-            where
-                stored.month >= activity_window.first_month
-                or stored.n_activity_transactions_90d > 0
-
-            union
-
-            select transactions.person_id, transactions.booked_month
-            from transactions
-            cross join activity_window
-            where transactions.booked_month >= activity_window.first_month
         )
 
         select * from affected_months

@@ -3,7 +3,10 @@
     up to as_of_date included). Internal transfers are excluded from inflow,
     outflow and spending, but count as activity and (into savings-family
     accounts) as savings deposits; loan repayments count wherever they go.
-    "Activity" transactions are the customer-initiated ones. -#}
+    "Activity" transactions are the customer-initiated ones. No column
+    depends on as_of_date (the 90-day activity count is taken on the
+    transactions by int_persons_features_assembled), so that a daily run
+    rewrites only the person-months whose transactions changed. -#}
 
 {{
     config(
@@ -14,6 +17,9 @@
         tags=['incremental_from_raw']
     )
 }}
+
+-- the pre-hooks compare the latest booking held with as_of_date (a replay):
+-- depends_on: {{ ref('stg_run__as_of_dates') }}
 
 with classified_transactions as (
     select * from {{ ref('int_transactions_classified') }}
@@ -31,18 +37,12 @@ transactions as (
     {%- endif %}
 ),
 
-run_dates as (
-    select {{ as_of_date() }} as as_of_date
-),
-
 flagged as (
     select
         transactions.*,
         transactions.direction = 'credit' and not transactions.is_internal_transfer as is_inflow,
-        transactions.direction = 'debit' and not transactions.is_internal_transfer as is_outflow,
-        {{ in_last_n_days('transactions.booked_date', 90, 'run_dates.as_of_date') }} as is_in_last_90_days
+        transactions.direction = 'debit' and not transactions.is_internal_transfer as is_outflow
     from transactions
-    cross join run_dates
 ),
 
 aggregated as (
@@ -53,7 +53,6 @@ aggregated as (
         sum(case when is_outflow then amount_eur else 0 end) as outflow_eur,
         count(*) as n_transactions,
         sum(case when is_customer_initiated then 1 else 0 end) as n_activity_transactions,
-        sum(case when is_customer_initiated and is_in_last_90_days then 1 else 0 end) as n_activity_transactions_90d,
         max(case when is_customer_initiated then booked_date end) as last_activity_date,
         max(booked_date) as last_transaction_date,
         sum(
@@ -91,7 +90,6 @@ final as (
         person_id,
         n_transactions,
         n_activity_transactions,
-        n_activity_transactions_90d,
         last_activity_date,
         last_transaction_date,
         n_savings_deposits,

@@ -18,6 +18,10 @@ person_months as (
     select * from {{ ref('int_person_months_aggregated') }}
 ),
 
+classified_transactions as (
+    select * from {{ ref('int_transactions_classified') }}
+),
+
 person_balances as (
     select * from {{ ref('int_person_balances_summarised') }}
 ),
@@ -92,19 +96,36 @@ salary as (
 activity_totals as (
     select
         person_id,
-        sum(n_activity_transactions_90d) as transactions_90d,
         max(last_activity_date) as last_activity_date,
         sum(n_investment_purchases) as n_investment_purchases
     from person_months
     group by person_id
 ),
 
+recent_activity as (
+    -- counted here on the transactions, not per month in the monthly aggregates:
+    -- those then do not depend on as_of_date, and a daily run rewrites only the
+    -- months that changed instead of every month of the last 90 days
+    select
+        classified_transactions.person_id,
+        count(*) as transactions_90d
+    from classified_transactions
+    cross join run_dates
+    where
+        classified_transactions.is_customer_initiated
+        and {{ in_last_n_days('classified_transactions.booked_date', 90, 'run_dates.as_of_date') }}
+    group by classified_transactions.person_id
+),
+
 activity as (
     select
         activity_totals.*,
+        recent_activity.transactions_90d,
         {{ days_between('activity_totals.last_activity_date', 'run_dates.as_of_date') }} as days_since
     from activity_totals
     cross join run_dates
+    left join recent_activity
+        on activity_totals.person_id = recent_activity.person_id
 ),
 
 logins as (
