@@ -405,24 +405,17 @@
 {%- endmacro %}
 
 
-{#- int_person_months_aggregated is rebuilt per person and month. The
-    pre-hooks (incremental runs only) empty the table for a run before its
-    latest transaction (a replay), write the person-months to recompute to
-    `<model>__affected` and delete their rows. A person-month is recomputed
-    when classified transactions of it were written since this model's last
-    run or replaced by the runs of int_transactions_classified since (the
-    person-month they belonged to, so that persons merged away and cancelled
-    transactions leave nothing behind). No column depends on as_of_date, so
-    there is no lookback window: a table built when one column did (the
-    90-day activity count) loses that column first. -#}
-{% macro person_months_pre_hooks() -%}
-    {%- if is_incremental() -%}
-        {%- set affected = affected_work_table() -%}
-        alter table {{ this }} drop column if exists n_activity_transactions_90d;
-
-        delete from {{ this }}
-        where (select max(last_transaction_date) from {{ this }}) > {{ as_of_date() }};
-
+{#- The models rebuilt per person and booking month from the classified
+    transactions (int_person_months_aggregated, int_person_value_days_aggregated),
+    incremental runs: writes the person-months to recompute to
+    `<model>__affected` and deletes their rows (`month_column` holds the
+    month in the model). A person-month is recomputed when classified
+    transactions of it were written since the model's last run or replaced
+    by the runs of int_transactions_classified since (the person-month they
+    belonged to, so that persons merged away and cancelled transactions
+    leave nothing behind). Every person-month when the model is empty. -#}
+{% macro classified_person_months_refresh(month_column) -%}
+        {%- set affected = affected_work_table() %}
         {{ create_replaced_person_months_table(this.identifier) }};
 
         create or replace table {{ affected }} as
@@ -464,13 +457,32 @@
         using {{ affected }} as affected
         where
             stored.person_id = affected.person_id
-            and stored.month = affected.booked_month
+            and stored.{{ month_column }} = affected.booked_month
+{%- endmacro %}
+
+
+{#- int_person_months_aggregated is rebuilt per person and month. The
+    pre-hooks (incremental runs only) empty the table for a run before its
+    latest transaction (a replay), then recompute what changed
+    (classified_person_months_refresh). No column depends on as_of_date, so
+    there is no lookback window: a table built when one column did (the
+    90-day activity count) loses that column first. -#}
+{% macro person_months_pre_hooks() -%}
+    {%- if is_incremental() -%}
+        alter table {{ this }} drop column if exists n_activity_transactions_90d;
+
+        delete from {{ this }}
+        where (select max(last_transaction_date) from {{ this }}) > {{ as_of_date() }};
+
+        {{ classified_person_months_refresh('month') }}
     {%- endif -%}
 {%- endmacro %}
 
-{#- Drops the work table and empties the replaced person-months, which this
-    run has consumed (on a full build too: they are part of it). Nothing on
-    adapters that build the incremental models as tables. -#}
+{#- Post-hooks of the models rebuilt per person-month from the classified
+    transactions: drops the work table and empties the model's replaced
+    person-months, which this run has consumed (on a full build too: they
+    are part of it). Nothing on adapters that build the incremental models
+    as tables. -#}
 {% macro person_months_post_hooks() -%}
     {%- if is_incremental() -%}
         drop table if exists {{ affected_work_table() }};
@@ -484,17 +496,13 @@
 
 {#- int_person_value_days_aggregated is rebuilt per person and booking
     month. The pre-hooks (incremental runs only) empty the table for a run
-    before its latest booking (a replay) or when the revenue rates differ from
-    the ones its rows were computed with (kept in `<model>__revenue_rates`),
-    write the person-months to recompute to `<model>__affected` and delete
-    their rows. A person-month is recomputed when classified transactions of
-    it were written since this model's last run (int_transactions_classified
-    rewrites whole account-months, so a new version, a reversal or a changed
-    account all write rows there) or when int_transactions_classified
-    replaced its rows since (the person-month they belonged to: persons
-    merged away and cancelled transactions leave nothing behind). Unlike the
-    monthly aggregates, no value of a day depends on as_of_date: a new day
-    recomputes the months that day touched, not a 90-day window. -#}
+    before its latest booking (a replay) or when the revenue rates differ
+    from the ones its rows were computed with (kept in
+    `<model>__revenue_rates`), then recompute what changed
+    (classified_person_months_refresh: int_transactions_classified rewrites
+    whole account-months, so a new version, a reversal or a changed account
+    all write rows there). No value of a day depends on as_of_date: a new
+    day recomputes the months that day touched. -#}
 {% macro value_days_revenue_rates_table() -%}
     {{ return(api.Relation.create(
         database=this.database, schema=this.schema, identifier=this.identifier ~ '__revenue_rates'
@@ -503,7 +511,6 @@
 
 {% macro value_days_pre_hooks() -%}
     {%- if is_incremental() -%}
-        {%- set affected = affected_work_table() -%}
         {%- set rates = clv_revenue_rates() -%}
         {%- set rates_table = value_days_revenue_rates_table() -%}
         {%- set rates_held = adapter.get_relation(
@@ -526,61 +533,16 @@
             )
             {%- endif %};
 
-        {{ create_replaced_person_months_table(this.identifier) }};
-
-        create or replace table {{ affected }} as
-        with
-
-        transactions as (
-            select * from {{ ref('int_transactions_classified') }}
-        ),
-
-        replaced_person_months as (
-            select * from {{ replaced_person_months_table(this.identifier) }}
-        ),
-
-        previous_run as (
-            select
-                max(_processed_at) as processed_at,
-                count(*) as n_rows
-            from {{ this }}
-        ),
-
-        affected_months as (
-            select transactions.person_id, transactions.booked_month
-            from transactions
-            cross join previous_run
-            where
-                previous_run.n_rows = 0
-                or transactions._processed_at > previous_run.processed_at
-
-            union
-
-            select person_id, booked_month
-            from replaced_person_months
-        )
-
-        select * from affected_months
-        where person_id is not null and booked_month is not null;
-
-        delete from {{ this }} as stored
-        using {{ affected }} as affected
-        where
-            stored.person_id = affected.person_id
-            and stored.booked_month = affected.booked_month
+        {{ classified_person_months_refresh('booked_month') }}
     {%- endif -%}
 {%- endmacro %}
 
-{#- Drops the work table, empties the replaced person-months (consumed by
-    this run, on a full build too) and keeps the revenue rates the rows were
-    computed with. Nothing on adapters that build the model as a table. -#}
+{#- The post-hooks of the monthly aggregates (person_months_post_hooks),
+    then keeps the revenue rates the rows were computed with. Nothing on
+    adapters that build the model as a table. -#}
 {% macro value_days_post_hooks() -%}
-    {%- if is_incremental() -%}
-        drop table if exists {{ affected_work_table() }};
-    {%- endif %}
-    {%- if incremental_materialization() == 'incremental' %}
-        {{ create_replaced_person_months_table(this.identifier) }};
-        delete from {{ replaced_person_months_table(this.identifier) }};
+    {{ person_months_post_hooks() }}
+    {%- if incremental_materialization() == 'incremental' %};
 
         create or replace table {{ value_days_revenue_rates_table() }} as
         select
