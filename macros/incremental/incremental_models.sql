@@ -339,19 +339,25 @@
         select * from affected_months
         where account_id is not null and booked_month is not null;
 
-        -- the person-months of the rows about to be replaced, for the models
-        -- that recompute person-months (kept until each consumes them)
-        {%- for consumer in replaced_person_months_consumers() %}
-        {{ create_replaced_person_months_table(consumer) }};
-
-        insert into {{ replaced_person_months_table(consumer) }}
+        -- the person-months of the rows about to be replaced, found once and
+        -- handed to each model that recomputes person-months (kept until it
+        -- consumes them)
+        create or replace temporary table replaced_person_months as
         select distinct stored.person_id, stored.booked_month
         from {{ this }} as stored
         inner join {{ affected }} as affected
             on
                 stored.account_id = affected.account_id
                 and stored.booked_month = affected.booked_month;
+        {%- for consumer in replaced_person_months_consumers() %}
+
+        {{ create_replaced_person_months_table(consumer) }};
+
+        insert into {{ replaced_person_months_table(consumer) }}
+        select person_id, booked_month from replaced_person_months;
         {%- endfor %}
+
+        drop table replaced_person_months;
 
         delete from {{ this }} as stored
         using {{ affected }} as affected
