@@ -157,9 +157,10 @@
       or a counterparty account did (internal transfers);
     - the FX rate of its currency and month changed.
     Seed changes other than FX rates (transaction codes, merchant categories)
-    need `--full-refresh`. The accounts a run classified with are kept in
-    `<model>__accounts` (post-hook), so that the next run compares about
-    200,000 accounts instead of reading them from every stored row. -#}
+    need `--full-refresh`. The accounts and the FX rates a run classified
+    with are kept in `<model>__accounts` and `<model>__fx_rates` (post-hook),
+    so that the next run compares about 200,000 accounts and a few hundred
+    rates instead of reading them from every stored row. -#}
 {#- The work table `<model>__affected` of the rows an incremental run of
     the current model recomputes. -#}
 {% macro affected_work_table() -%}
@@ -182,6 +183,14 @@
 {% macro classified_accounts_table() -%}
     {{ return(api.Relation.create(
         database=this.database, schema=this.schema, identifier=this.identifier ~ '__accounts'
+    )) }}
+{%- endmacro %}
+
+{#- The FX rates (currency, month) that the last run of
+    int_transactions_classified classified with. -#}
+{% macro classified_fx_rates_table() -%}
+    {{ return(api.Relation.create(
+        database=this.database, schema=this.schema, identifier=this.identifier ~ '__fx_rates'
     )) }}
 {%- endmacro %}
 
@@ -216,6 +225,10 @@
         {%- set accounts_table = classified_accounts_table() -%}
         {%- set accounts_held = adapter.get_relation(
             database=accounts_table.database, schema=accounts_table.schema, identifier=accounts_table.identifier
+        ) -%}
+        {%- set fx_rates_table = classified_fx_rates_table() -%}
+        {%- set fx_rates_held = adapter.get_relation(
+            database=fx_rates_table.database, schema=fx_rates_table.schema, identifier=fx_rates_table.identifier
         ) -%}
         {%- set version_columns = 'transaction_id, account_id, booked_date, reversal_of_transaction_id' -%}
         delete from {{ this }}
@@ -277,20 +290,31 @@
         ),
 
         stored_fx_rates as (
+            {%- if fx_rates_held is not none %}
+            select currency, booked_month, fx_rate, is_fx_rate_imputed
+            from {{ fx_rates_held }}
+            {%- else %}
+            -- no rates kept yet (a warehouse built before they were): as held by the rows
             select distinct currency, booked_month, fx_rate, is_fx_rate_imputed
             from {{ this }}
+            {%- endif %}
         ),
 
+        -- a rate that differs, appeared or went: the stored rows of that
+        -- currency and month (if any) were classified with another rate
         changed_fx_months as (
-            select stored_fx_rates.currency, stored_fx_rates.booked_month
+            select
+                coalesce(stored_fx_rates.currency, fx_rates.currency) as currency,
+                coalesce(stored_fx_rates.booked_month, fx_rates.rate_month) as booked_month
             from stored_fx_rates
-            left join fx_rates
+            full outer join fx_rates
                 on
                     stored_fx_rates.currency = fx_rates.currency
                     and stored_fx_rates.booked_month = fx_rates.rate_month
             where
                 fx_rates.rate_to_reporting is distinct from stored_fx_rates.fx_rate
-                or coalesce(fx_rates.is_rate_imputed, true) <> stored_fx_rates.is_fx_rate_imputed
+                or coalesce(fx_rates.is_rate_imputed, true)
+                is distinct from coalesce(stored_fx_rates.is_fx_rate_imputed, true)
         ),
 
         affected_months as (
@@ -367,9 +391,9 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Drops the work table and keeps the accounts this run classified with
-    (on a full build too). Nothing on adapters that build the model as a
-    table. -#}
+{#- Drops the work table and keeps the accounts and the FX rates this run
+    classified with (on a full build too). Nothing on adapters that build the
+    model as a table. -#}
 {% macro classified_transactions_post_hook() -%}
     {%- if is_incremental() -%}
         drop table if exists {{ affected_work_table() }};
@@ -377,7 +401,16 @@
     {%- if incremental_materialization() == 'incremental' %}
         create or replace table {{ classified_accounts_table() }} as
         select {{ classified_account_columns() | join(', ') }}
-        from {{ ref('int_accounts_classified') }}
+        from {{ ref('int_accounts_classified') }};
+
+        -- as the model copies them onto its rows
+        create or replace table {{ classified_fx_rates_table() }} as
+        select
+            currency,
+            rate_month as booked_month,
+            rate_to_reporting as fx_rate,
+            coalesce(is_rate_imputed, true) as is_fx_rate_imputed
+        from {{ ref('int_fx_rates_resolved') }}
     {%- endif %}
 {%- endmacro %}
 

@@ -478,3 +478,82 @@ def test_parquet_files_are_read_in_place_and_follow_new_changed_and_vanished_fil
         ).fetchone()
     assert (n_dropped, n_vanished) == (0, 0)
     assert differences_to_a_full_refresh("after_changes") == {}
+
+
+def test_a_changed_fx_rate_recomputes_the_rows_of_its_currency_and_months_only(
+    fixture_db: Path, fixture_dir: Path, tmp_path: Path
+) -> None:
+    """A corrected FX rate in the seed reclassifies the stored rows of the currency-months
+    whose resolved rate changed, and no other row; the rates the run classified with are
+    kept, so the next run compares them instead of every stored row."""
+    # the file name is the catalog the warehouse's views name
+    database = tmp_path / fixture_db.name
+    shutil.copyfile(fixture_db, database)
+    classified = "intermediate.int_transactions_classified"
+    kept_rates = "intermediate.int_transactions_classified__fx_rates"
+    resolved = "intermediate.int_fx_rates_resolved"
+    run = ["run", "--select", "int_fx_rates_resolved", "int_transactions_classified"]
+    with duckdb.connect(str(database)) as connection:
+        currency, month, rate = connection.execute(
+            f"select currency, booked_month, any_value(fx_rate) from {classified}"
+            " where currency <> 'EUR' and not is_fx_rate_imputed"
+            " group by all order by count(*) desc, 1, 2 limit 1"
+        ).fetchone()
+        # kept in the copy, next to the models
+        connection.execute(
+            "create table main.rates_before as"
+            f" select currency, rate_month, rate_to_reporting, is_rate_imputed from {resolved}"
+        )
+        (mark,) = connection.execute(f"select max(_processed_at) from {classified}").fetchone()
+        connection.execute(
+            "update reference.fx_rates set rate_to_eur = rate_to_eur * 1.25"
+            " where currency = ? and date_trunc('month', month) = ?",
+            [currency, month],
+        )
+    run_dbt(run, fixture_dir, database, tmp_path)
+
+    with duckdb.connect(str(database)) as connection:
+        now = f"(select currency, rate_month, rate_to_reporting, is_rate_imputed from {resolved})"
+        before = "(select * from main.rates_before)"
+        connection.execute(
+            "create temporary table changed_rates as"
+            f" select currency, rate_month from ({now} except {before})"
+            f" union select currency, rate_month from ({before} except {now})"
+        )
+        changed = connection.execute("select currency, rate_month from changed_rates").fetchall()
+        assert (currency, month) in changed
+        rewritten = connection.execute(
+            f"select transaction_id from {classified} where _processed_at > ? order by 1", [mark]
+        ).fetchall()
+        expected = connection.execute(
+            f"select transaction_id from {classified} as c semi join changed_rates as r"
+            " on c.currency = r.currency and c.booked_month = r.rate_month order by 1"
+        ).fetchall()
+        assert rewritten and rewritten == expected
+        (n_wrong,) = connection.execute(
+            f"select count(*) from {classified} as c join {resolved} as r"
+            " on c.currency = r.currency and c.booked_month = r.rate_month"
+            " where c.fx_rate <> r.rate_to_reporting"
+            " or c.amount_eur <> cast(c.amount * r.rate_to_reporting as decimal(18, 4))"
+        ).fetchone()
+        assert n_wrong == 0
+        (kept,) = connection.execute(
+            f"select fx_rate from {kept_rates} where currency = ? and booked_month = ?",
+            [currency, month],
+        ).fetchone()
+        assert kept == pytest.approx(rate * 1.25)
+        (mark,) = connection.execute(f"select max(_processed_at) from {classified}").fetchone()
+
+    # without the kept rates (a warehouse built before they were), from the stored rows:
+    # nothing changed since, nothing is rewritten, and the rates are kept again
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(f"drop table {kept_rates}")
+    run_dbt(run, fixture_dir, database, tmp_path)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        (n_rewritten,) = connection.execute(
+            f"select count(*) from {classified} where _processed_at > ?", [mark]
+        ).fetchone()
+        assert n_rewritten == 0
+        (n_kept,) = connection.execute(f"select count(*) from {kept_rates}").fetchone()
+        (n_resolved,) = connection.execute(f"select count(*) from {resolved}").fetchone()
+        assert n_kept == n_resolved
