@@ -446,15 +446,21 @@
 
 {#- The models rebuilt per person and booking month from the classified
     transactions (int_person_months_aggregated, int_person_value_days_aggregated),
-    incremental runs: writes the person-months to recompute to
-    `<model>__affected` and deletes their rows (`month_column` holds the
-    month in the model). A person-month is recomputed when classified
-    transactions of it were written since the model's last run or replaced
-    by the runs of int_transactions_classified since (the person-month they
-    belonged to, so that persons merged away and cancelled transactions
-    leave nothing behind). Every person-month when the model is empty. -#}
-{% macro classified_person_months_refresh(month_column) -%}
+    incremental runs: empties the model when `rebuild_condition` (a boolean
+    SQL expression on the stored table, such as a replay) holds, then writes
+    the person-months to recompute to `<model>__affected` and deletes their
+    rows (`month_column` holds the month in the model). A person-month is
+    recomputed when classified transactions of it were written since the
+    model's last run or replaced by the runs of int_transactions_classified
+    since (the person-month they belonged to, so that persons merged away and
+    cancelled transactions leave nothing behind). Every person-month when the
+    model is empty or about to be emptied. -#}
+{% macro classified_person_months_refresh(month_column, rebuild_condition) -%}
         {%- set affected = affected_work_table() %}
+        {%- set previous_run = classified_person_months_previous_run(rebuild_condition) %}
+        delete from {{ this }}
+        where {{ rebuild_condition }};
+
         {{ create_replaced_person_months_table(this.identifier) }};
 
         create or replace table {{ affected }} as
@@ -468,20 +474,13 @@
             select * from {{ replaced_person_months_table(this.identifier) }}
         ),
 
-        previous_run as (
-            select
-                max(_processed_at) as processed_at,
-                count(*) as n_rows
-            from {{ this }}
-        ),
-
         affected_months as (
-            select transactions.person_id, transactions.booked_month
+            select person_id, booked_month
             from transactions
-            cross join previous_run
-            where
-                previous_run.n_rows = 0
-                or transactions._processed_at > previous_run.processed_at
+            {%- if not previous_run.is_empty %}
+            -- the model's last run as a literal: DuckDB skips the row groups written before
+            where _processed_at > {{ previous_run.processed_at }}
+            {%- endif %}
 
             union
 
@@ -499,6 +498,28 @@
             and stored.{{ month_column }} = affected.booked_month
 {%- endmacro %}
 
+{#- What a model of classified_person_months_refresh held after its last
+    run, read when its pre-hook renders (before the rebuild it may start):
+    `is_empty` for an empty table and for one that `rebuild_condition` is
+    about to empty, else `processed_at`, the latest run's mark as a SQL
+    literal. -#}
+{% macro classified_person_months_previous_run(rebuild_condition) -%}
+    {%- if not execute -%}
+        {{ return({'is_empty': true}) }}
+    {%- endif -%}
+    {%- set previous_sql -%}
+        select
+            count(*) = 0 or coalesce({{ rebuild_condition }}, false) as is_empty,
+            strftime(max(_processed_at), '%Y-%m-%d %H:%M:%S.%f') as processed_at
+        from {{ this }}
+    {%- endset -%}
+    {%- set row = run_query(previous_sql).rows[0] -%}
+    {{ return({
+        'is_empty': row[0],
+        'processed_at': "cast('" ~ row[1] ~ "' as timestamp)"
+    }) }}
+{%- endmacro %}
+
 
 {#- int_person_months_aggregated is rebuilt per person and month. The
     pre-hooks (incremental runs only) empty the table for a run before its
@@ -510,10 +531,9 @@
     {%- if is_incremental() -%}
         alter table {{ this }} drop column if exists n_activity_transactions_90d;
 
-        delete from {{ this }}
-        where (select max(last_transaction_date) from {{ this }}) > {{ as_of_date() }};
-
-        {{ classified_person_months_refresh('month') }}
+        {{ classified_person_months_refresh(
+            'month', '(select max(last_transaction_date) from ' ~ this ~ ') > ' ~ as_of_date()
+        ) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -555,11 +575,11 @@
         {%- set rates_held = adapter.get_relation(
             database=rates_table.database, schema=rates_table.schema, identifier=rates_table.identifier
         ) -%}
-        delete from {{ this }}
-        where
+        {#- a replay, or rates other than the kept ones (none kept: a table
+            built before they were) rebuild the table -#}
+        {%- set rebuild_condition -%}
             (select max(booked_date) from {{ this }}) > {{ as_of_date() }}
             {%- if rates_held is none %}
-            -- no rates kept (a table built before they were): rebuilt in full
             or true
             {%- else %}
             or not exists (
@@ -570,9 +590,9 @@
                     {% if not loop.first %}and {% endif %}{{ kind }}_rate = cast({{ rate }} as double)
                 {%- endfor %}
             )
-            {%- endif %};
-
-        {{ classified_person_months_refresh('booked_month') }}
+            {%- endif %}
+        {%- endset %}
+        {{ classified_person_months_refresh('booked_month', rebuild_condition) }}
     {%- endif -%}
 {%- endmacro %}
 

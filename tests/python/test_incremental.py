@@ -557,3 +557,75 @@ def test_a_changed_fx_rate_recomputes_the_rows_of_its_currency_and_months_only(
         (n_kept,) = connection.execute(f"select count(*) from {kept_rates}").fetchone()
         (n_resolved,) = connection.execute(f"select count(*) from {resolved}").fetchone()
         assert n_kept == n_resolved
+
+
+def person_month_differences(connection: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows of the monthly aggregates (keys and counts) and of the value days that differ
+    from an aggregate of the classified and valued transactions, both ways."""
+    pairs = {
+        "int_person_months_aggregated": (
+            "select person_id, month, n_transactions"
+            " from intermediate.int_person_months_aggregated",
+            "select person_id, booked_month, count(*)"
+            " from intermediate.int_transactions_classified group by all",
+        ),
+        "int_person_value_days_aggregated": (
+            "select person_id, booked_date, booked_month, n_value_transactions, revenue_eur"
+            " from intermediate.int_person_value_days_aggregated",
+            "select person_id, booked_date, booked_month, count(*),"
+            " cast(sum(revenue_eur) as decimal(18, 4))"
+            " from intermediate.int_transactions_valued group by all",
+        ),
+    }
+    differences = {}
+    for model, (held, expected) in pairs.items():
+        (count,) = connection.execute(
+            f"select (select count(*) from ({held} except all {expected}))"
+            f" + (select count(*) from ({expected} except all {held}))"
+        ).fetchone()
+        differences[model] = int(count)
+    return differences
+
+
+def test_a_changed_revenue_rate_and_a_replay_rebuild_the_person_month_models(
+    fixture_db: Path, fixture_dir: Path, tmp_path: Path
+) -> None:
+    """The value days are rebuilt in full when a revenue rate changes (the classified
+    transactions did not); a run for an earlier as_of_date rebuilds the monthly aggregates
+    and the value days up to that date."""
+    database = tmp_path / fixture_db.name
+    shutil.copyfile(fixture_db, database)
+    value_days = "intermediate.int_person_value_days_aggregated"
+    rate = "clv_payment_revenue_rate: 0.002"
+    with duckdb.connect(str(database), read_only=True) as connection:
+        (latest,) = connection.execute(
+            "select max(booked_date) from intermediate.int_transactions_classified"
+        ).fetchone()
+        (revenue_before,) = connection.execute(
+            f"select sum(revenue_eur) from {value_days}"
+        ).fetchone()
+
+    rebuilt = ["int_transactions_valued", "int_person_value_days_aggregated"]
+    run_dbt(["run", "--select", *rebuilt, "--vars", f"{{{rate}}}"], fixture_dir, database, tmp_path)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        (n_runs, revenue) = connection.execute(
+            f"select count(distinct _processed_at), sum(revenue_eur) from {value_days}"
+        ).fetchone()
+        assert n_runs == 1, "rows computed with the former rates are left"
+        assert revenue != revenue_before
+        assert person_month_differences(connection) == {
+            "int_person_months_aggregated": 0,
+            "int_person_value_days_aggregated": 0,
+        }
+
+    replay_date = latest - timedelta(days=45)
+    replayed = ["+int_person_months_aggregated", "+int_person_value_days_aggregated"]
+    replay_vars = f"{{{rate}, as_of_date: '{replay_date.isoformat()}'}}"
+    run_dbt(["run", "--select", *replayed, "--vars", replay_vars], fixture_dir, database, tmp_path)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        (latest_held,) = connection.execute(f"select max(booked_date) from {value_days}").fetchone()
+        assert latest_held <= replay_date
+        assert person_month_differences(connection) == {
+            "int_person_months_aggregated": 0,
+            "int_person_value_days_aggregated": 0,
+        }
