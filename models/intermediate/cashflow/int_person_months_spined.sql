@@ -51,30 +51,72 @@ all_person_months as (
 
 spine as (
     {%- if is_incremental() %}
-        -- incremental: the person-months the pre-hooks marked
-        select all_person_months.*
-        from all_person_months
+        -- incremental: the person-months the pre-hooks marked, their months
+        -- generated for the marked persons alone, not for every person
+        select
+            persons.person_id,
+            months.month
+        from persons
         inner join {{ person_months_spine_affected_persons_table() }} as affected_persons
+            on persons.person_id = affected_persons.person_id
+        inner join months
             on
-                all_person_months.person_id = affected_persons.person_id
-                and all_person_months.month >= affected_persons.from_month
+                persons.first_relationship_month <= months.month
+                and affected_persons.from_month <= months.month
 
         union
 
-        select all_person_months.*
-        from all_person_months
+        select
+            persons.person_id,
+            months.month
+        from persons
         inner join {{ affected_work_table() }} as affected_months
-            on
-                all_person_months.person_id = affected_months.person_id
-                and all_person_months.month = affected_months.month
+            on persons.person_id = affected_months.person_id
+        inner join months
+            on affected_months.month = months.month
+        where persons.first_relationship_month <= months.month
     {%- else %}
         select * from all_person_months
     {%- endif %}
 ),
 
+{%- if is_incremental() %}
+
+-- the inputs of the spine's persons only: the hash tables are built on the
+-- few marked person-months, not on every person's aggregates
+spine_persons as (
+    select distinct person_id from spine
+),
+
+spine_person_months as (
+    select person_months.*
+    from person_months
+    inner join spine
+        on
+            person_months.person_id = spine.person_id
+            and person_months.month = spine.month
+),
+
+spine_income_credits as (
+    select income_credits.*
+    from income_credits
+    inner join spine_persons
+        on income_credits.person_id = spine_persons.person_id
+),
+
+salary_months as (
+    {{ salary_months_of('spine_income_credits') }}
+),
+{%- else %}
+
+spine_person_months as (
+    select * from person_months
+),
+
 salary_months as (
     {{ salary_months_of('income_credits') }}
 ),
+{%- endif %}
 
 final as (
     select
@@ -97,7 +139,7 @@ final as (
         coalesce(person_months.fees_eur, 0) as fees_eur,
         {{ processed_at() }} as _processed_at
     from spine
-    left join person_months
+    left join spine_person_months as person_months
         on
             spine.person_id = person_months.person_id
             and spine.month = person_months.month
