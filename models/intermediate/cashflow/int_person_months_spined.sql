@@ -80,43 +80,30 @@ spine as (
     {%- endif %}
 ),
 
-{%- if is_incremental() %}
-
--- the inputs of the spine's persons only: the hash tables are built on the
--- few marked person-months, not on every person's aggregates
-spine_persons as (
-    select distinct person_id from spine
-),
-
+-- incremental: the inputs of the spine's persons only, so that the hash
+-- tables hold the few marked person-months, not every person's aggregates
 spine_person_months as (
     select person_months.*
     from person_months
-    inner join spine
-        on
-            person_months.person_id = spine.person_id
-            and person_months.month = spine.month
+    {%- if is_incremental() %}
+        inner join spine
+            on
+                person_months.person_id = spine.person_id
+                and person_months.month = spine.month
+    {%- endif %}
 ),
 
 spine_income_credits as (
     select income_credits.*
     from income_credits
-    inner join spine_persons
-        on income_credits.person_id = spine_persons.person_id
+    {%- if is_incremental() %}
+        where income_credits.person_id in (select spine.person_id from spine)
+    {%- endif %}
 ),
 
 salary_months as (
     {{ salary_months_of('spine_income_credits') }}
 ),
-{%- else %}
-
-spine_person_months as (
-    select * from person_months
-),
-
-salary_months as (
-    {{ salary_months_of('income_credits') }}
-),
-{%- endif %}
 
 final as (
     select
