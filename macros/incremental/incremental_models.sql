@@ -159,7 +159,7 @@
     Seed changes other than FX rates (transaction codes, merchant categories)
     need `--full-refresh`. The accounts and the FX rates a run classified
     with are kept in `<model>__accounts` and `<model>__fx_rates` (post-hook),
-    so that the next run compares about 200,000 accounts and a few hundred
+    so that the next run compares about 200,000 accounts and a few thousand
     rates instead of reading them from every stored row. -#}
 {#- The work table `<model>__affected` of the rows an incremental run of
     the current model recomputes. -#}
