@@ -69,7 +69,7 @@ FULL_OVER_FLOOR_MAX = 5.0
 TESTS_OVER_FLOOR_MAX = 2.0
 INCREMENTAL_OVER_FULL_MAX = 0.10
 GB = 1000**3  # decimal gigabytes, as DuckDB reads "8GB"
-PROFILE_MEMORY_LIMIT = "4.5GB"  # profiles.yml's default of DUCKDB_MEMORY_LIMIT
+PROFILE_MEMORY_LIMIT = "4GB"  # profiles.yml's default of DUCKDB_MEMORY_LIMIT
 PEAK_MEMORY_MAX_BYTES = 8 * GB
 # 1M / 100k full build under 12: 1.2 times the growth in persons.
 SCALE_OVER_PERSONS_MAX = 1.2
