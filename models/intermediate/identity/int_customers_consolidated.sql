@@ -4,7 +4,8 @@
     table, unrolled by Jinja (no recursive CTE, so it runs on Spark too):
     each iteration gives every identifier the smallest label of its records,
     then every record the smallest label of its identifiers. A chain of k
-    records converges after k - 1 iterations. -#}
+    records converges after k - 1 iterations. Only identifiers that two or
+    more records share take part; a record without one is its own person. -#}
 {%- set n_iterations = var('identity_label_iterations', 12) -%}
 
 with customers as (
@@ -48,18 +49,23 @@ memberships as (
     from live_customers
     where phone_hash is not null
 
-    union all
+),
 
-    -- every record is its own identifier, so records without any stay in
-    select
-        customer_id,
-        {{ dbt.concat(["'record|'", "customer_id"]) }} as identifier_key,
-        customer_id as component_label
-    from live_customers
+-- An identifier of a single record links nothing: its label is always its
+-- record's. Only the shared identifiers are propagated, a small share of all
+-- (every window pass below ran over every identifier before).
+shared_identifiers as (
+    select identifier_key
+    from memberships
+    group by identifier_key
+    having count(distinct customer_id) > 1
 ),
 
 propagated_0 as (
-    select * from memberships
+    select memberships.*
+    from memberships
+    inner join shared_identifiers
+        on memberships.identifier_key = shared_identifiers.identifier_key
 ),
 
 {% for i in range(1, n_iterations + 1) %}
@@ -80,12 +86,22 @@ propagated_0 as (
     ),
 
 {% endfor %}
-components as (
+linked_components as (
     select
         customer_id,
         min(component_label) as root_customer_id
     from propagated_{{ n_iterations }}
     group by customer_id
+),
+
+-- a record that shares no identifier is a person of its own
+components as (
+    select
+        live_customers.customer_id,
+        coalesce(linked_components.root_customer_id, live_customers.customer_id) as root_customer_id
+    from live_customers
+    left join linked_components
+        on live_customers.customer_id = linked_components.customer_id
 ),
 
 final as (
