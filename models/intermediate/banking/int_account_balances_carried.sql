@@ -46,12 +46,19 @@ reference_dates as (
     cross join run_dates
 ),
 
--- the snapshots known on as_of_date
-known_snapshots as (
+snapshots as (
     select
         balances.account_id,
         balances.balance_date,
-        balances.balance
+        balances.balance,
+        -- the snapshot holds until the next one (an open end as a far date, so
+        -- that the join below is an equality plus a range, not an OR)
+        coalesce(
+            lead(balances.balance_date) over (
+                partition by balances.account_id order by balances.balance_date
+            ),
+            cast('9999-12-31' as date)
+        ) as next_balance_date
     from balances
     cross join run_dates
     where
@@ -59,34 +66,15 @@ known_snapshots as (
         and cast(balances._loaded_at as date) <= run_dates.as_of_date
 ),
 
-first_reference_dates as (
-    select min(reference_date) as first_reference_date
-    from reference_dates
-),
-
--- of the snapshots before the first reference date, only an account's latest
--- one can be carried to a reference date: one row per account, not its history
-latest_earlier_snapshots as (
-    select
-        known_snapshots.account_id,
-        max(known_snapshots.balance_date) as balance_date,
-        max_by(known_snapshots.balance, known_snapshots.balance_date) as balance
-    from known_snapshots
-    cross join first_reference_dates
-    where known_snapshots.balance_date < first_reference_dates.first_reference_date
-    group by known_snapshots.account_id
-),
-
-later_snapshots as (
-    select known_snapshots.*
-    from known_snapshots
-    cross join first_reference_dates
-    where known_snapshots.balance_date >= first_reference_dates.first_reference_date
-),
-
 open_account_dates as (
     select
         accounts.account_id,
+        accounts.person_id,
+        accounts.product_family,
+        accounts.is_savings_family,
+        accounts.is_investment_family,
+        accounts.is_credit_family,
+        accounts.currency,
         reference_dates.reference_kind,
         reference_dates.reference_date
     from accounts
@@ -97,79 +85,17 @@ open_account_dates as (
         ) }}
 ),
 
--- Each account's snapshots and reference dates in one sequence, a snapshot
--- before a reference date of the same day: a reference date takes the latest
--- snapshot before it in the sequence. One sort of both, instead of a range
--- join of every reference date with every snapshot of its account (most of
--- this model's time at 1,000,000 persons).
-account_days as (
-    select
-        account_id,
-        balance_date as day_date,
-        0 as is_reference_date,
-        cast(null as {{ dbt.type_string() }}) as reference_kind,
-        balance_date as snapshot_date,
-        balance
-    from later_snapshots
-
-    union all
-
-    select
-        account_id,
-        balance_date as day_date,
-        0 as is_reference_date,
-        cast(null as {{ dbt.type_string() }}) as reference_kind,
-        balance_date as snapshot_date,
-        balance
-    from latest_earlier_snapshots
-
-    union all
-
-    select
-        account_id,
-        reference_date as day_date,
-        1 as is_reference_date,
-        reference_kind,
-        cast(null as date) as snapshot_date,
-        cast(null as decimal(18, 4)) as balance
-    from open_account_dates
-),
-
--- balances are never NULL (tested in staging): the last non-NULL balance is
--- the one of the latest snapshot
-sequenced as (
-    select
-        account_id,
-        day_date,
-        is_reference_date,
-        reference_kind,
-        max(snapshot_date) over account_sequence as snapshot_date,
-        {{ last_non_null('balance') }} over account_sequence as balance
-    from account_days
-    window account_sequence as (
-        partition by account_id
-        order by day_date, is_reference_date
-        rows between unbounded preceding and current row
-    )
-),
-
 carried as (
     select
-        sequenced.account_id,
-        accounts.person_id,
-        accounts.product_family,
-        accounts.is_savings_family,
-        accounts.is_investment_family,
-        accounts.is_credit_family,
-        accounts.currency,
-        sequenced.reference_kind,
-        sequenced.day_date as reference_date,
-        sequenced.snapshot_date,
-        coalesce(sequenced.balance, 0) as balance
-    from sequenced
-    inner join accounts
-        on sequenced.account_id = accounts.account_id
-    where sequenced.is_reference_date = 1
+        open_account_dates.*,
+        snapshots.balance_date as snapshot_date,
+        coalesce(snapshots.balance, 0) as balance
+    from open_account_dates
+    left join snapshots
+        on
+            open_account_dates.account_id = snapshots.account_id
+            and open_account_dates.reference_date >= snapshots.balance_date
+            and open_account_dates.reference_date < snapshots.next_balance_date
 ),
 
 final as (
