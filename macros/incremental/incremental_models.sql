@@ -815,8 +815,14 @@
                 or salary_months.n_salary_credits <> stored_salary_months.n_salary_credits
         )
 
+        -- the spine holds the months before as_of_date's month only: rows of
+        -- the current month would mark person-months it never writes (every
+        -- salary month of it differs from nothing stored: 629,885 a day at
+        -- 1,000,000 persons)
         select * from affected_months
-        where person_id is not null and month is not null;
+        where
+            person_id is not null
+            and month < {{ month_start(as_of_date()) }};
 
         delete from {{ this }} as stored
         using {{ affected_persons }} as affected_persons
