@@ -48,7 +48,6 @@ memberships as (
         customer_id as component_label
     from live_customers
     where phone_hash is not null
-
 ),
 
 -- An identifier of a single record links nothing: its label is always its
