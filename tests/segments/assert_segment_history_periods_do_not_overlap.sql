@@ -3,7 +3,9 @@
 -- another by valid_to = valid_from, which is exact only then. A pair with a
 -- single period cannot overlap itself, so only pairs with several periods
 -- are ordered (a window over every pair would not fit in memory at
--- 1,000,000 persons).
+-- 1,000,000 persons). They are found by a count per 64-bit hash of the pair,
+-- not per pair of strings: a collision only brings a pair of one period into
+-- the window, where it cannot be flagged.
 -- read twice (counts, periods): inlined, not a copy of the history
 with history as {{ inlined_cte() }} (
     select
@@ -14,22 +16,19 @@ with history as {{ inlined_cte() }} (
     from {{ ref('fct_segment_membership_history') }}
 ),
 
-pairs_with_several_periods as (
-    select
-        person_id,
-        segment_id
+pair_hashes_with_several_periods as (
+    select hash(person_id, segment_id) as pair_hash
     from history
-    group by person_id, segment_id
+    group by hash(person_id, segment_id)
     having count(*) > 1
 ),
 
 several_periods as (
-    select history.*
+    select *
     from history
-    inner join pairs_with_several_periods
-        on
-            history.person_id = pairs_with_several_periods.person_id
-            and history.segment_id = pairs_with_several_periods.segment_id
+    where hash(person_id, segment_id) in (
+        select pair_hashes_with_several_periods.pair_hash from pair_hashes_with_several_periods
+    )
 ),
 
 ordered as (
