@@ -181,13 +181,15 @@ export-audiences: install  ## write the audience exports (Parquet) of the last r
 # is the incremental day. BENCH_REUSE: sizes (of BENCH_SIZES) taken from an earlier run's
 # target_bench/<persons>/size_result.json instead of measured again. BENCH_SKIP: steps
 # left out at the measured sizes (tests, incremental); the full build and floor always run.
+# BENCH_TEST_THREADS: dbt threads of the tests step (the builds keep DBT_THREADS).
 BENCH_SIZES ?= 100000 1000000
 BENCH_REPEATS ?= 3
 BENCH_DAYS ?= 2
 BENCH_REUSE ?=
 BENCH_SKIP ?=
+BENCH_TEST_THREADS ?= 1
 
 bench: install  ## benchmark at BENCH_SIZES persons (data/bench, warehouse/bench, target_bench)
 	@$(BIN)/python -m bank_segments.benchmark --sizes $(BENCH_SIZES) --repeats $(BENCH_REPEATS) \
-	  --days $(BENCH_DAYS) $(if $(strip $(BENCH_REUSE)),--reuse $(BENCH_REUSE)) \
+	  --days $(BENCH_DAYS) --test-threads $(BENCH_TEST_THREADS) $(if $(strip $(BENCH_REUSE)),--reuse $(BENCH_REUSE)) \
 	  $(if $(strip $(BENCH_SKIP)),--skip $(BENCH_SKIP))

@@ -6,7 +6,9 @@ last daily batch into a working raw folder. Then, `--repeats` times (one count f
 size, or one per size in ascending order of size):
 
 1. full build: `dbt build --full-refresh` without tests, on a fresh DuckDB file;
-2. tests: `dbt test` (no unit tests) on the built file;
+2. tests: `dbt test` (no unit tests) on the built file, on `--test-threads` dbt threads
+   (default 1: each DuckDB query already runs on every core, and two heavy tests side by
+   side share one `memory_limit` and spill many times what either spills alone);
 3. incremental day: the last day's files are linked in and `dbt build` (no tests) runs on
    the same file (no copy: at 1,000,000 persons the file is tens of GB);
 4. floor: one DuckDB query that reads every raw transaction file of the history once and
@@ -89,6 +91,9 @@ STEP_LABELS = {
     "incremental": "incremental day",
     "floor": "engine floor",
 }
+# dbt threads of the tests step: one query at a time (at 1,000,000 persons two latest-version
+# checks side by side spilled 20 GB of temp files in 40 s, one alone 1.8 GB)
+TEST_THREADS = 1
 EXCLUDE_TESTS = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
 RSS_SAMPLE_SECONDS = 0.5  # how often the memory of a running dbt process is read
 DB_NAME = "bench.duckdb"  # same file name for the full and incremental copies: same catalog
@@ -609,6 +614,7 @@ class Workspace:
     work_dir: Path  # warehouse/bench/<persons>
     target_root: Path  # target_bench/<persons>
     days: int = DAYS
+    test_threads: int = TEST_THREADS
 
     @property
     def raw_dir(self) -> Path:
@@ -776,7 +782,11 @@ def measure_repeat(
     database_bytes = database.stat().st_size
     if "tests" not in skip:
         samples["tests"] = run_dbt(
-            ws, "tests", repeat, ["test", "--exclude-resource-type", "unit_test"], database
+            ws,
+            "tests",
+            repeat,
+            ["test", "--exclude-resource-type", "unit_test", "--threads", str(ws.test_threads)],
+            database,
         )
     if "incremental" not in skip:
         link_files(day, ws.data_dir, ws.raw_dir)
@@ -867,7 +877,7 @@ def read_memory_runs(
 # --- machine and report --------------------------------------------------------------------
 
 
-def machine_info() -> dict[str, str]:
+def machine_info(test_threads: int = TEST_THREADS) -> dict[str, str]:
     import duckdb
 
     cpu = platform.processor() or platform.machine()
@@ -897,6 +907,7 @@ def machine_info() -> dict[str, str]:
         "dbt-duckdb": metadata.version("dbt-duckdb"),
         "DuckDB memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", PROFILE_MEMORY_LIMIT),
         "dbt threads": os.environ.get("DBT_THREADS", "2"),
+        "dbt threads, tests step": str(test_threads),
     }
 
 
@@ -1138,13 +1149,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help=f"steps ({', '.join(SKIPPABLE)}) not measured at the sizes measured now; the full "
         "build and the floor always are (reused sizes keep the steps they stored)",
     )
+    parser.add_argument(
+        "--test-threads",
+        type=int,
+        default=TEST_THREADS,
+        help="dbt threads of the tests step (the builds keep the profile's)",
+    )
     parser.add_argument("--data-root", type=Path, default=Path("data/bench"))
     parser.add_argument("--work-root", type=Path, default=Path("warehouse/bench"))
     parser.add_argument("--target-root", type=Path, default=Path("target_bench"))
     parser.add_argument("--docs", type=Path, default=Path(DOCS))
     args = parser.parse_args(argv)
-    if args.command is None and min(*args.repeats, args.days, *args.sizes) < 1:
-        parser.error("--sizes, --repeats and --days must be positive")
+    if args.command is None and min(*args.repeats, args.days, *args.sizes, args.test_threads) < 1:
+        parser.error("--sizes, --repeats, --days and --test-threads must be positive")
     if len(args.repeats) not in (1, len(set(args.sizes))):
         parser.error("--repeats takes one count, or one per size")
     if not set(args.reuse) <= set(args.sizes):
@@ -1175,6 +1192,7 @@ def run_sizes(args: argparse.Namespace, project_dir: Path) -> list[SizeResult]:
             args.work_root / str(persons),
             args.target_root / str(persons),
             args.days,
+            args.test_threads,
         )
         results[persons] = measure_size(ws, size_repeats, args.skip)
         write_result(result_path(args.target_root, persons), results[persons])
@@ -1194,7 +1212,7 @@ def main(argv: list[str] | None = None) -> int:
     except BenchmarkError as error:
         print(f"benchmark failed: {error}", file=sys.stderr)
         return 1
-    generated = render_markdown(machine_info(), results, args.days)
+    generated = render_markdown(machine_info(args.test_threads), results, args.days)
     print(generated)
     write_docs(args.docs, generated)
     print(f"==> written to {args.docs}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -455,12 +456,19 @@ def fake_workspace(tmp_path: Path) -> tuple[bench.Workspace, list[Path], list[Pa
     return ws, history, day
 
 
-def fake_steps(monkeypatch: pytest.MonkeyPatch, calls: list[str], day_linked: list[bool]) -> None:
-    """run_dbt and run_floor record their step instead of running dbt and DuckDB."""
+def fake_steps(
+    monkeypatch: pytest.MonkeyPatch,
+    calls: list[str],
+    day_linked: list[bool],
+    arguments: dict[str, list[str]] | None = None,
+) -> None:
+    """run_dbt and run_floor record their step (and dbt arguments) instead of running."""
 
     def run_dbt(ws: bench.Workspace, step: str, repeat: int, args: list[str],
                 db: Path) -> bench.Sample:  # fmt: skip
         calls.append(step)
+        if arguments is not None:
+            arguments[step] = args
         if step == "full":
             db.write_bytes(b"x" * 10)
         assert db.is_file()  # every dbt step runs on the full build's file
@@ -503,6 +511,20 @@ def test_measure_repeat_runs_only_the_steps_not_skipped(
     assert day_linked == ([True] if "incremental" in steps else [])
     assert result.database_bytes == 10 and result.floor_groups == 7
     assert not ws.db("full").exists() and not ws.db("full").parent.exists()
+
+
+def test_the_tests_step_runs_on_its_own_dbt_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arguments: dict[str, list[str]] = {}
+    fake_steps(monkeypatch, [], [], arguments)
+    ws, history, day = fake_workspace(tmp_path)
+    bench.measure_repeat(ws, 1, history, day)
+    assert arguments["tests"][-2:] == ["--threads", "1"]  # the default, one query at a time
+    assert "--threads" not in arguments["full"] + arguments["incremental"]  # the profile's
+    bench.measure_repeat(dataclasses.replace(ws, test_threads=2), 1, history, day)
+    assert arguments["tests"][-2:] == ["--threads", "2"]
+    assert bench.machine_info(2)["dbt threads, tests step"] == "2"
 
 
 def test_measure_size_parses_summarises_and_reports_only_the_measured_steps(
@@ -627,6 +649,14 @@ def bench_command(*variables: str) -> list[str]:
     )  # fmt: skip
     words = shlex.split(dry_run.stdout.replace("\\\n", " "))
     return words[words.index("bank_segments.benchmark") + 1 :]
+
+
+def test_make_bench_passes_the_test_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BENCH_TEST_THREADS", raising=False)
+    assert bench.parse_args(bench_command()).test_threads == 1
+    assert bench.parse_args(bench_command("BENCH_TEST_THREADS=2")).test_threads == 2
+    with pytest.raises(SystemExit):
+        bench.parse_args(bench_command("BENCH_TEST_THREADS=0"))
 
 
 def test_make_bench_passes_skip_only_when_set(monkeypatch: pytest.MonkeyPatch) -> None:
