@@ -877,7 +877,7 @@ def read_memory_runs(
 # --- machine and report --------------------------------------------------------------------
 
 
-def machine_info(test_threads: int = TEST_THREADS) -> dict[str, str]:
+def machine_info(test_threads: int) -> dict[str, str]:
     import duckdb
 
     cpu = platform.processor() or platform.machine()
