@@ -9,17 +9,6 @@
         "unique_combination_of_columns on " ~ model ~ ": combination_of_columns is empty") }}
 {%- endif %}
 
-with duplicated_combinations as (
-    select
-        {% for column in columns -%}
-            {{ column }},
-        {% endfor -%}
-        count(*) as n_rows
-    from {{ model }}
-    group by {% for column in columns %}{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
-    having count(*) > 1
-)
-
-select * from duplicated_combinations
+{{ duplicated_keys(model, columns) }}
 
 {% endtest %}

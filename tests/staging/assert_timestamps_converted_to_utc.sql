@@ -1,6 +1,7 @@
 -- Every delivered offset is converted to UTC: fixed cases through the parser,
 -- and every booked_at delivered with a +hh:mm/-hh:mm offset recomputed by hand
--- from its local time and offset.
+-- from its local time and offset. A failing file row is reported by its file
+-- and row number.
 with
 
 transactions as (
@@ -43,35 +44,40 @@ case_failures as (
     from cases
 ),
 
+-- raw rows delivered with a +hh:mm/-hh:mm offset, their UTC time recomputed by
+-- hand before the join: the join then holds two integers and a timestamp per
+-- row, not the file path and the text (30 % of the rows of a large export)
 offset_rows as (
     select
-        transactions.transaction_id,
-        transactions.booked_at,
-        raw_transactions.booked_at as delivered
-    from transactions
-    inner join raw_transactions
-        on
-            transactions._file_name = raw_transactions._file_name
-            and transactions._file_row_number = raw_transactions._file_row_number
+        _file_row_number,
+        hash(_file_name) as file_key,
+        cast(substr(trim(booked_at), 1, 19) as timestamp)
+        - (case when substr(trim(booked_at), 20, 1) = '-' then -1 else 1 end)
+        * (
+            cast(substr(trim(booked_at), 21, 2) as integer) * interval 1 hour
+            + cast(substr(trim(booked_at), 24, 2) as integer) * interval 1 minute
+        ) as expected_utc
+    from raw_transactions
     where
         {{ matches_pattern(
-            "trim(raw_transactions.booked_at)",
+            "trim(booked_at)",
             '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}'
         ) }}
 ),
 
+-- the base row of each: a hash collision between two file paths could only
+-- pair a row with another file's row and so report a failure, never hide one
 by_hand as (
     select
-        transaction_id,
-        booked_at,
-        delivered,
-        cast(substr(trim(delivered), 1, 19) as timestamp)
-        - (case when substr(trim(delivered), 20, 1) = '-' then -1 else 1 end)
-        * (
-            cast(substr(trim(delivered), 21, 2) as integer) * interval 1 hour
-            + cast(substr(trim(delivered), 24, 2) as integer) * interval 1 minute
-        ) as expected_utc
-    from offset_rows
+        transactions._file_name,
+        transactions._file_row_number,
+        transactions.booked_at,
+        offset_rows.expected_utc
+    from transactions
+    inner join offset_rows
+        on
+            hash(transactions._file_name) = offset_rows.file_key
+            and transactions._file_row_number = offset_rows._file_row_number
 ),
 
 failures as (
@@ -82,8 +88,9 @@ failures as (
     from case_failures
     where parsed_utc is distinct from expected_utc
     union all
+    -- the delivered text is at this file and row
     select
-        delivered,
+        _file_name || ' row ' || cast(_file_row_number as {{ dbt.type_string() }}) as delivered,
         cast(expected_utc as {{ dbt.type_string() }}) as expected_utc,
         cast(booked_at as {{ dbt.type_string() }}) as parsed_utc
     from by_hand
